@@ -1,0 +1,373 @@
+"""The `sanctrace` command: parse arguments, call one operation, render the result. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sanctrace import __version__
+from sanctrace.errors import SanctraceError
+from sanctrace.ops import ingest as ingest_ops
+from sanctrace.ops.query import EventQuery, events_document, query_events
+from sanctrace.settings import DB_ENV, database_path
+from sanctrace.store import Store
+
+app = typer.Typer(
+    name="sanctrace",
+    help="Trace components recovered from weapons back to where they left legitimate hands.\n\n"
+    "The store is a DuckDB file: --db PATH, else $SANCTRACE_DB, else ./sanctrace.duckdb.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(help="Capture data into the ledger: EPCIS documents, parts, sales ledgers, entities, "
+                              "recoveries.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class EventsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    epcis = "epcis"
+
+
+class State:
+    db: Path | None = None
+
+
+@app.callback()
+def main(
+    db: Annotated[Path | None, typer.Option("--db", help=f"DuckDB store file (default: ${DB_ENV}, else "
+                                                          "./sanctrace.duckdb).", show_default=False)] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"sanctrace {__version__}")
+        raise typer.Exit()
+    State.db = db
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _open_store(read_only: bool = False) -> Store:
+    path = database_path(State.db)
+    if read_only and not path.exists():
+        raise SanctraceError(f"no store at {path}: ingest something first (or pass --db / set ${DB_ENV})")
+    return Store.open(path, read_only=read_only)
+
+
+def _fail(exc: SanctraceError) -> None:
+    err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _emit_json(value: Any) -> None:
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
+def _emit_jsonl(values: list[Any]) -> None:
+    for value in values:
+        sys.stdout.write(orjson.dumps(value, default=str).decode() + "\n")
+
+
+# -- ingest --------------------------------------------------------------------------------------------
+
+FilesArg = Annotated[list[str], typer.Argument(help="Files to read; '-' reads standard input.",
+                                               show_default=False)]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Refuse a whole document at its first error "
+                                                          "(all-or-nothing); by default good records are kept.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _read_inputs(files: list[str]) -> Iterator[tuple[str, bytes]]:
+    for name in files:
+        if name == "-":
+            yield "-", sys.stdin.buffer.read()
+            continue
+        path = Path(name)
+        if not path.is_file():
+            raise SanctraceError(f"{name}: no such file")
+        yield name, path.read_bytes()
+
+
+def _run_ingest(files: list[str], fmt: OutputFormat, operation: Callable[..., list[ingest_ops.DocumentResult]],
+                **options: Any) -> None:
+    try:
+        for name in files:
+            if name != "-" and not Path(name).is_file():
+                raise SanctraceError(f"{name}: no such file")
+        with _open_store() as store, Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("ingesting", total=None)
+            results: list[ingest_ops.DocumentResult] = []
+            for source, data in _read_inputs(files):
+                progress.update(task, description=f"ingesting {Path(source).name}")
+                results += operation(store, [(source, data)], _now(),
+                                     progress=lambda n: progress.advance(task, n), **options)
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    _render_results(results, fmt)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _render_results(results: list[ingest_ops.DocumentResult], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        _emit_json([r.to_dict() for r in results])
+        return
+    if fmt is OutputFormat.jsonl:
+        _emit_jsonl([r.to_dict() for r in results])
+        return
+    for r in results:
+        for rejection in r.rejections[:20]:
+            err.print(f"[yellow]rejected[/yellow] {rejection.describe()}", highlight=False, soft_wrap=True)
+        if len(r.rejections) > 20:
+            err.print(f"... and {len(r.rejections) - 20} more (see: sanctrace quarantine --source {r.source})")
+    table = Table(title="Ingest summary")
+    for column in ("source", "format", "read", "new", "duplicates", "retracted", "rejected", "status"):
+        table.add_column(column, justify="right" if column in ("read", "new", "duplicates", "retracted",
+                                                                 "rejected") else "left")
+    for r in results:
+        status = "[green]ok[/green]" if r.ok else ("[red]refused[/red]" if r.aborted else "[yellow]partial[/yellow]")
+        table.add_row(r.source, r.format, str(r.read), str(r.new), str(r.duplicates), str(r.retracted),
+                      str(r.rejected), status)
+    out.print(table)
+
+
+@ingest_app.command("epcis")
+def ingest_epcis(
+    files: FilesArg,
+    strict: StrictOpt = False,
+    reporter: Annotated[str | None, typer.Option(help="Who reported these events (default: the document's "
+                                                       "sender, else the file name).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Capture EPCIS 2.0 JSON/JSON-LD or XML (and EPCIS 1.2 XML) documents, query documents or event lists.
+
+    Example: sanctrace ingest epcis shipments.jsonld more/*.xml
+    """
+    _run_ingest(files, fmt, ingest_ops.ingest_epcis, strict=strict, reporter=reporter)
+
+
+@ingest_app.command("parts")
+def ingest_parts(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Load a parts catalogue CSV: gtin,manufacturer,part_number,hs_code,description.
+
+    Example: sanctrace ingest parts parts.csv
+    """
+    _run_ingest(files, fmt, ingest_ops.ingest_parts, strict=strict)
+
+
+@ingest_app.command("sales")
+def ingest_sales(
+    files: FilesArg,
+    strict: StrictOpt = False,
+    reporter: Annotated[str | None, typer.Option(help="Who kept these ledgers (default: the file name).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Capture sales ledgers CSV: date,seller,buyer,manufacturer,part_number,lot_code,quantity,ship_to_country,invoice.
+
+    Each row becomes a shipping event from seller to buyer for that lot; parts must be in the catalogue.
+    Example: sanctrace ingest sales ledger-2024.csv
+    """
+    _run_ingest(files, fmt, ingest_ops.ingest_sales, strict=strict, reporter=reporter)
+
+
+@ingest_app.command("entities")
+def ingest_entities(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Load FollowTheMoney entities (JSON lines): parties, registry records, sanctions.
+
+    Example: sanctrace ingest entities customers.jsonl registry.jsonl
+    """
+    _run_ingest(files, fmt, ingest_ops.ingest_entities, strict=strict)
+
+
+@ingest_app.command("recoveries")
+def ingest_recoveries(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Register recovered components CSV: recovery_id,recovered_on,country,weapon_system,manufacturer,part_number,lot_code,date_code,serial,source.
+
+    Example: sanctrace ingest recoveries recoveries.csv
+    """
+    _run_ingest(files, fmt, ingest_ops.ingest_recoveries, strict=strict)
+
+
+# -- query ---------------------------------------------------------------------------------------------
+
+Many = Annotated[list[str] | None, typer.Option(show_default=False)]
+
+
+@app.command("events")
+def events(
+    epc: Annotated[list[str] | None, typer.Option("--epc", help="MATCH_epc: an instance identifier (EPC URN or "
+                                                  "Digital Link) in epcList/childEPCs/input/output.")] = None,
+    epc_class: Annotated[list[str] | None, typer.Option("--epc-class", help="MATCH_epcClass: a class or lot "
+                                                        "(LGTIN) in any quantity list.")] = None,
+    parent_id: Annotated[list[str] | None, typer.Option("--parent-id", help="MATCH_parentID.")] = None,
+    input_epc: Annotated[list[str] | None, typer.Option("--input-epc", help="MATCH_inputEPC.")] = None,
+    output_epc: Annotated[list[str] | None, typer.Option("--output-epc", help="MATCH_outputEPC.")] = None,
+    any_epc: Annotated[list[str] | None, typer.Option("--any-epc", help="MATCH_anyEPC: the identifier in any "
+                                                      "role.")] = None,
+    biz_step: Annotated[list[str] | None, typer.Option("--biz-step", help="EQ_bizStep, any CBV spelling.")] = None,
+    disposition: Annotated[list[str] | None, typer.Option("--disposition", help="EQ_disposition.")] = None,
+    event_type: Annotated[list[str] | None, typer.Option("--event-type", help="eventType, e.g. ObjectEvent.")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="EQ_source_TYPE: TYPE=PARTY, e.g. "
+                                                     "owning_party=urn:epc:id:pgln:0614141.00001.")] = None,
+    destination: Annotated[list[str] | None, typer.Option("--destination", help="EQ_destination_TYPE: "
+                                                          "TYPE=PARTY.")] = None,
+    party: Annotated[list[str] | None, typer.Option("--party", help="Any source or destination.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="GE_eventTime (date or date-time).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="LT_eventTime (date or date-time).")] = None,
+    include_retracted: Annotated[bool, typer.Option("--include-retracted", help="Include events declared "
+                                                    "erroneous.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
+    fmt: Annotated[EventsFormat, typer.Option("--format", "-f", help="table, json, jsonl, or epcis (a valid "
+                                              "EPCIS 2.0 JSON-LD document).")] = EventsFormat.table,
+) -> None:
+    """Query the ledger with the EPCIS simple event query's most used parameters (all given ones must match).
+
+    Example: sanctrace events --epc-class urn:epc:class:lgtin:4012345.012345.LOT7 --biz-step shipping
+    """
+    query = EventQuery(
+        event_types=tuple(event_type or ()), biz_steps=tuple(biz_step or ()), dispositions=tuple(disposition or ()),
+        epcs=tuple(epc or ()), epc_classes=tuple(epc_class or ()), parent_ids=tuple(parent_id or ()),
+        input_epcs=tuple(input_epc or ()), output_epcs=tuple(output_epc or ()), any_epcs=tuple(any_epc or ()),
+        sources=tuple(source or ()), destinations=tuple(destination or ()), parties=tuple(party or ()),
+        since=since, until=until, include_retracted=include_retracted, limit=limit,
+    )
+    try:
+        with _open_store(read_only=True) as store:
+            rows = query_events(store, query)
+            document = events_document(store, rows, _now()) if fmt is EventsFormat.epcis else None
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    if document is not None:
+        _emit_json(document)
+    elif fmt is EventsFormat.json:
+        _emit_json(rows)
+    elif fmt is EventsFormat.jsonl:
+        _emit_jsonl(rows)
+    else:
+        table = Table(title=f"{len(rows)} event(s)")
+        for column in ("event time", "type", "bizStep", "objects", "from → to", "reporter", "event id"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            body = row["body"]
+            table.add_row(str(row["event_time"]), row["event_type"] + (" (retracted)" if row["retracted"] else ""),
+                          (row["biz_step"] or "").rsplit("-", 1)[-1], _objects_summary(body),
+                          _parties_summary(body), row["reporter"] or "", row["event_id"])
+        out.print(table)
+
+
+def _objects_summary(body: dict[str, Any]) -> str:
+    parts = []
+    for key in ("parentID",):
+        if key in body:
+            parts.append(f"parent {body[key]}")
+    for key in ("epcList", "childEPCs", "inputEPCList", "outputEPCList"):
+        parts += body.get(key, [])
+    for key in ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"):
+        parts += [f"{q['epcClass']} ×{q.get('quantity', '?')}" for q in body.get(key, [])]
+    return "\n".join(parts[:6]) + (f"\n… {len(parts) - 6} more" if len(parts) > 6 else "")
+
+
+def _parties_summary(body: dict[str, Any]) -> str:
+    sources = [s["source"] for s in body.get("sourceList", []) if s["type"].endswith("owning_party")]
+    targets = [d["destination"] for d in body.get("destinationList", []) if d["type"].endswith("owning_party")]
+    return f"{', '.join(sources) or '?'} → {', '.join(targets) or '?'}" if sources or targets else ""
+
+
+@app.command("stats")
+def stats(fmt: FormatOpt = OutputFormat.table) -> None:
+    """Counts in the ledger: events per type, reporter, bizStep and origin; documents; quarantine.
+
+    Example: sanctrace stats --format json
+    """
+    try:
+        with _open_store(read_only=True) as store:
+            figures = store.stats()
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    if fmt is not OutputFormat.table:
+        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+        return
+    totals = Table(title="Ledger")
+    totals.add_column("what")
+    totals.add_column("count", justify="right")
+    for key in ("documents", "events", "retracted", "quarantined", "parts", "entities", "recoveries"):
+        totals.add_row(key, f"{figures[key]:,}")
+    out.print(totals)
+    for key, title in (("by_event_type", "Events by type"), ("by_reporter", "Events by reporter"),
+                       ("by_biz_step", "Events by bizStep"), ("by_origin", "Events by origin"),
+                       ("quarantine_by_source", "Quarantine by source")):
+        if figures[key]:
+            table = Table(title=title)
+            table.add_column("value")
+            table.add_column("count", justify="right")
+            for value, count in figures[key]:
+                table.add_row(str(value), f"{count:,}")
+            out.print(table)
+
+
+@app.command("quarantine")
+def quarantine(
+    source: Annotated[str | None, typer.Option("--source", help="Only records rejected from this source.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many records.")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Show each record's raw text.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show rejected records: where they are, why they were refused, and (with --raw) their text.
+
+    Example: sanctrace quarantine --source shipments.jsonld --raw
+    """
+    try:
+        with _open_store(read_only=True) as store:
+            rows = store.quarantined(source, limit)
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    records = [{"source": r.source, "record": r.record_index, "line": r.line, "location": r.location,
+                "pointer": r.pointer, "reason": r.reason, **({"raw": r.raw} if raw else {})} for r in rows]
+    if fmt is OutputFormat.json:
+        _emit_json(records)
+    elif fmt is OutputFormat.jsonl:
+        _emit_jsonl(records)
+    else:
+        table = Table(title=f"{len(records)} quarantined record(s)")
+        for column in ("source", "record", "line", "where", "reason") + (("raw",) if raw else ()):
+            table.add_column(column, overflow="fold")
+        for r in records:
+            table.add_row(r["source"], str(r["record"] if r["record"] is not None else "document"),
+                          str(r["line"] or ""), r["pointer"] or r["location"] or "", r["reason"],
+                          *((r["raw"] or "")[:2000],) if raw else ())
+        out.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
