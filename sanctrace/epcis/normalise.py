@@ -35,6 +35,7 @@ _DATETIME = re.compile(
 )
 _UOM = re.compile(r"^[A-Z0-9]{2,3}$")
 _HEX = re.compile(r"^[A-Fa-f0-9]+$")
+_SPACE = re.compile(r"\s")
 
 # Fields each event type may carry besides the common ones (EPCIS 2.0 §7.4).
 _COMMON = frozenset(
@@ -104,7 +105,7 @@ class _Normaliser:
         self.transactions: list[tuple[str | None, str]] = []
 
     def uri(self, value: Any, pointer: str) -> str:
-        if not isinstance(value, str) or ":" not in value or any(c.isspace() for c in value.strip()):
+        if not isinstance(value, str) or ":" not in value or _SPACE.search(value.strip()):
             raise InvalidEvent(f"expected a URI, got {value!r}", pointer)
         try:
             return canonical_uri(value)

@@ -319,50 +319,69 @@ class Store:
             "SELECT 1 FROM documents WHERE document_id = ?", [document_id]).fetchone() is not None
 
     def query_events(self, f: EventFilter) -> list[dict[str, Any]]:
-        """Events matching every given condition, oldest first, with their canonical body."""
+        """Events matching every given condition, oldest first, with their canonical body.
+
+        Identifier and party conditions are answered first by index lookups (one `object = ?` / `party = ?`
+        per value); the events are then fetched by id, so a lot query costs a few index probes whatever the
+        size of the ledger.
+        """
+        candidates = self._candidate_ids(f)
         where: list[str] = []
         params: list[Any] = []
-        for attribute, roles in _ROLES_BY_MATCH.items():
-            values = getattr(f, attribute)
-            if values:
-                where.append("event_id IN (SELECT event_id FROM event_objects WHERE object IN (SELECT unnest(?))"
-                             " AND role IN (SELECT unnest(?)))")
-                params += [list(values), list(roles)]
-        if f.match_any_epc:
-            where.append("event_id IN (SELECT event_id FROM event_objects WHERE object IN (SELECT unnest(?)))")
-            params.append(list(f.match_any_epc))
-        for direction, pairs in (("source", f.sources), ("destination", f.destinations)):
-            for kind, party in pairs:
-                where.append("event_id IN (SELECT event_id FROM event_parties WHERE direction = ? "
-                             "AND party_type = ? AND party = ?)")
-                params += [direction, kind, party]
-        if f.party:
-            where.append("event_id IN (SELECT event_id FROM event_parties WHERE party IN (SELECT unnest(?)))")
-            params.append(list(f.party))
+        if candidates is not None:
+            if not candidates:
+                return []
+            where.append("e.event_id IN (SELECT unnest(?))")
+            params.append(sorted(candidates))
         for column, values in (("event_type", f.event_types), ("biz_step", f.biz_steps),
                                ("disposition", f.dispositions)):
             if values:
-                where.append(f"{column} IN (SELECT unnest(?))")
+                where.append(f"e.{column} IN (SELECT unnest(?))")
                 params.append(list(values))
         if f.ge_event_time is not None:
-            where.append("event_time >= ?")
+            where.append("e.event_time >= ?")
             params.append(f.ge_event_time)
         if f.lt_event_time is not None:
-            where.append("event_time < ?")
+            where.append("e.event_time < ?")
             params.append(f.lt_event_time)
         if not f.include_retracted:
-            where.append("event_id NOT IN (SELECT event_id FROM error_declarations)")
+            where.append("d.event_id IS NULL")
         sql = ("SELECT e.event_id, e.event_type, e.event_time, e.biz_step, e.reporter, e.origin, e.document_id, "
-               "e.body, e.event_id IN (SELECT event_id FROM error_declarations) AS retracted FROM events e")
+               "e.body, d.event_id IS NOT NULL AS retracted "
+               "FROM events e LEFT JOIN error_declarations d ON d.event_id = e.event_id")
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY event_time, event_id"
+        sql += " ORDER BY e.event_time, e.event_id"
         if f.limit is not None:
             sql += f" LIMIT {int(f.limit)}"
         rows = self._dicts(sql, params)
         for row in rows:
             row["body"] = orjson.loads(row["body"])
         return rows
+
+    def _candidate_ids(self, f: EventFilter) -> set[str] | None:
+        """Ids of the events satisfying every identifier and party condition, or None when there is none."""
+        found: list[set[str]] = []
+        for attribute, roles in _ROLES_BY_MATCH.items():
+            values = getattr(f, attribute)
+            if values:
+                found.append({event_id for value in values for event_id, role, _, _ in self.events_for_object(value)
+                              if role in roles})
+        if f.match_any_epc:
+            found.append({row[0] for value in f.match_any_epc for row in self.events_for_object(value)})
+        for direction, pairs in (("source", f.sources), ("destination", f.destinations)):
+            for kind, party in pairs:
+                found.append({event_id for event_id, d, t in self._events_for_party(party)
+                              if d == direction and t == kind})
+        if f.party:
+            found.append({row[0] for party in f.party for row in self._events_for_party(party)})
+        if not found:
+            return None
+        return set.intersection(*found)
+
+    def _events_for_party(self, party: str) -> list[tuple[Any, ...]]:
+        return self.connection.execute(
+            "SELECT event_id, direction, party_type FROM event_parties WHERE party = ?", [party]).fetchall()
 
     def events_for_object(self, identifier: str) -> list[tuple[Any, ...]]:
         """(event_id, role, quantity, uom) of every stored mention of one identifier: the lot/EPC lookup."""
