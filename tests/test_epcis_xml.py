@@ -699,11 +699,20 @@ def test_broken_xml_is_an_invalid_document_with_line_and_column():
     assert "broken.xml" in caught.value.detail
 
 
-def test_a_truncated_file_is_an_invalid_document():
+def test_a_truncated_file_keeps_the_events_before_the_break():
     data = (HASH_EXAMPLES / "epcisDocWithVariousEventTypes.xml").read_bytes()
+    whole = read_xml(data, "whole.xml")
+    half = read_xml(data[: len(data) // 2], "half.xml")
 
+    assert half.broken and "not well-formed XML" in half.broken and ":" in half.broken_at
+    assert 0 < len(half.events) < len(whole.events)
+    assert [e.data for e in half.events] == [e.data for e in whole.events[: len(half.events)]]
+
+
+def test_a_file_truncated_before_any_event_is_an_invalid_document():
+    data = (HASH_EXAMPLES / "epcisDocWithVariousEventTypes.xml").read_bytes()
     with pytest.raises(InvalidDocument, match="not well-formed XML"):
-        read_xml(data[: len(data) // 2], "half.xml")
+        read_xml(data[: data.index(b"<EventList>") + 20], "cut.xml")
 
 
 @pytest.mark.parametrize("data", [b"", b"   ", b"not xml at all"], ids=["empty", "blank", "text"])

@@ -218,3 +218,56 @@ def test_ingest_is_idempotent_for_any_events(tmp_path_factory, now, specs):
         again = ingest_epcis(store, [("a", doc_bytes(*reversed(events)))], now)[0]
         assert again.new == 0 and first.new == count(store, "events")
         assert snapshot(store) == before
+
+
+GOOD_A = ev(eventTime="2023-02-01T07:30:00.000+01:00")
+GOOD_B = ev(eventTime="2023-02-02T07:30:00.000+01:00")
+GOOD_C = ev(eventTime="2023-02-03T07:30:00.000+01:00")
+
+
+def _json_with_missing_comma() -> bytes:
+    text = doc_bytes(GOOD_A, GOOD_B, GOOD_C).decode()
+    cut = text.index('{"type":"ObjectEvent","eventTime":"2023-02-03')
+    return (text[: cut - 1] + text[cut:]).encode()  # drop the comma before the third event
+
+
+def _truncated_json() -> bytes:
+    text = doc_bytes(GOOD_A, GOOD_B, GOOD_C).decode()
+    return text[: text.index('"2023-02-03') + 5].encode()
+
+
+def _xml(events: str) -> bytes:
+    return (f'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" '
+            f'creationDate="2023-01-01T00:00:00Z"><EPCISBody><EventList>{events}</EventList></EPCISBody>'
+            f'</epcis:EPCISDocument>').encode()
+
+
+def _xml_event(day: int) -> str:
+    return (f"<ObjectEvent><eventTime>2023-02-0{day}T07:30:00.000+01:00</eventTime><eventTimeZoneOffset>+01:00"
+            f"</eventTimeZoneOffset><epcList><epc>urn:epc:id:sgtin:4012345.012345.{day}</epc></epcList>"
+            f"<action>OBSERVE</action><bizStep>shipping</bizStep></ObjectEvent>")
+
+
+INVALID_DOCUMENTS = {
+    # name: (document, events that must be kept, words the reason must contain)
+    "bad-action": (doc_bytes(GOOD_A, ev(action="MOVE"), GOOD_C), 2, "ADD, OBSERVE or DELETE"),
+    "missing-event-time": (doc_bytes(GOOD_A, ev(eventTime=None), GOOD_C), 2, "eventTime is required"),
+    "quantity-as-text": (doc_bytes(GOOD_A, ev(quantityList=[{"epcClass": LOT, "quantity": "ten"}]), GOOD_C), 2,
+                         "quantity must be a number"),
+    "unknown-bizstep-form": (doc_bytes(GOOD_A, ev(bizStep="urn:epcglobal:cbv:bizstep:shipped"), GOOD_C), 2,
+                             "shipped"),
+    "broken-json": (_json_with_missing_comma(), 3, "not valid JSON"),  # each event itself is whole
+    "truncated-json": (_truncated_json(), 2, "not valid JSON"),
+    "wrong-namespace": (_xml(_xml_event(1)).replace(b"epcis:xsd:2", b"epcis:xsd:9"), 0, "not an EPCIS document"),
+    "truncated-xml": (_xml(_xml_event(1) + _xml_event(2) + _xml_event(3))[:-120], 2, "not well-formed XML"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID_DOCUMENTS))
+def test_invalid_documents_give_a_clear_error_and_lose_no_valid_event(store, now, name):
+    data, kept, words = INVALID_DOCUMENTS[name]
+    [result] = ingest_epcis(store, [(f"{name}.doc", data)], now)
+    assert not result.ok
+    assert result.new == kept == count(store, "events")
+    reasons = [r.reason for r in store.quarantined()]
+    assert any(words in reason for reason in reasons), reasons

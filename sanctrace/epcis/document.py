@@ -34,3 +34,7 @@ class ParsedDocument:
     events: list[RawEvent]
     header: dict[str, Any] = field(default_factory=dict)  # id, creationDate, schemaVersion, sender, receiver
     namespaces: dict[str, str] = field(default_factory=dict)  # prefix -> IRI of user extensions
+    # Set when the document breaks off (truncated, or malformed part-way): `events` then holds the complete
+    # events read before the break, and these say why and where it broke.
+    broken: str | None = None
+    broken_at: str | None = None

@@ -8,6 +8,8 @@ No context is ever fetched.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import orjson
@@ -81,7 +83,14 @@ def read_json(data: bytes, source: str) -> ParsedDocument:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
-        raise InvalidDocument(f"{source}: not valid JSON ({exc.msg} at {where})", where) from exc
+        reason = f"{source}: not valid JSON ({exc.msg} at {where})"
+        recovered = _events_before_break(data)
+        if recovered is None:
+            raise InvalidDocument(reason, where) from exc
+        context, pointer, events = recovered
+        parsed = ParsedDocument("json", "EPCISDocument", _read_events(events, pointer, context_terms(context)))
+        parsed.broken, parsed.broken_at = reason, where
+        return parsed
     if isinstance(document, list):
         return ParsedDocument("json", "eventList", _read_events(document, "", {}))
     if not isinstance(document, dict):
@@ -112,6 +121,40 @@ def read_json(data: bytes, source: str) -> ParsedDocument:
                                               "instanceIdentifier") if key in document}
     namespaces = {p: iri for p, iri in context.items() if p not in STANDARD_PREFIXES and _is_namespace(iri)}
     return ParsedDocument("json", kind, _read_events(events, pointer, context), header, namespaces)
+
+
+_EVENT_LIST = re.compile(rb'"eventList"\s*:\s*\[')
+_CONTEXT = re.compile(rb'"@context"\s*:\s*')
+
+
+def _events_before_break(data: bytes) -> tuple[Any, str, list[Any]] | None:
+    """For a document that breaks off part-way: its @context and the complete events before the break.
+
+    Only the events of an EPCISDocument's epcisBody/eventList are recovered (None when there are none).
+    """
+    text = data.decode("utf-8", errors="replace")
+    body = _EVENT_LIST.search(data)
+    if body is None or b'"EPCISDocument"' not in data[: body.start()]:
+        return None
+    decoder = json.JSONDecoder()
+    context = None
+    found = _CONTEXT.search(data, 0, body.start())
+    if found:
+        try:
+            context = decoder.raw_decode(text, len(data[: found.end()].decode("utf-8", errors="replace")))[0]
+        except ValueError:
+            context = None
+    events: list[Any] = []
+    position = len(data[: body.end()].decode("utf-8", errors="replace"))
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        try:
+            event, position = decoder.raw_decode(text, position)
+        except ValueError:
+            break
+        events.append(event)
+    return (context, "/epcisBody/eventList", events) if events else None
 
 
 def context_terms(context: Any) -> dict[str, str]:

@@ -127,7 +127,12 @@ def read_xml(data: bytes, source: str) -> ParsedDocument:
                 reader.element_ended(item)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
-        raise InvalidDocument(f"{source}: not well-formed XML: {exc.msg}", f"{line}:{column}") from exc
+        reason = f"{source}: not well-formed XML: {exc.msg}"
+        if not reader.events:
+            raise InvalidDocument(reason, f"{line}:{column}") from exc
+        document = ParsedDocument(reader.format, reader.kind, reader.events, reader.header, reader.namespaces)
+        document.broken, document.broken_at = reason, f"{line}:{column}"
+        return document
     return reader.finish()
 
 

@@ -51,7 +51,9 @@ class DocumentResult:
 
     @property
     def duplicates(self) -> int:
-        return self.read - self.new - self.rejected if self.aborted is None else 0
+        if self.aborted is not None:
+            return 0
+        return self.read - self.new - sum(1 for r in self.rejections if r.index is not None)
 
     @property
     def ok(self) -> bool:
@@ -135,11 +137,17 @@ def ingest_epcis(store: Store, inputs: Iterable[Input], now: datetime, strict: b
             _reject_document(store, result, Rejection(source, exc.detail, None, None, None, exc.location,
                                                       _raw_text(data)), now)
             continue
-        result.format = checked.parsed.format
-        result.read = len(checked.parsed.events)
-        who = reporter or checked.parsed.header.get("sender") or _stem(source)
-        _write(store, result, checked.events, checked.rejections, who, "epcis", checked.parsed.format,
-               checked.parsed.kind, checked.parsed.header, checked.parsed.namespaces, now, strict, progress)
+        parsed = checked.parsed
+        result.format = parsed.format
+        result.read = len(parsed.events)
+        rejections = checked.rejections
+        if parsed.broken:
+            rejections = [*rejections, Rejection(
+                source, f"{parsed.broken}; the {len(parsed.events)} complete event(s) before it were read, "
+                "anything after it was not", None, None, None, parsed.broken_at, _raw_text(data))]
+        who = reporter or parsed.header.get("sender") or _stem(source)
+        _write(store, result, checked.events, rejections, who, "epcis", parsed.format, parsed.kind, parsed.header,
+               parsed.namespaces, now, strict, progress)
     return results
 
 
