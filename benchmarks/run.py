@@ -19,7 +19,7 @@ import random
 import shutil
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,7 +32,7 @@ from sanctrace.ops.query import EventQuery, query_events
 from sanctrace.store import Store
 
 GTIN = "04012345123456"
-NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 
 def machine() -> str:
@@ -147,8 +147,8 @@ def bench_lot_query(out: Path, n: int) -> None:
     with Store.open(db, read_only=True) as store:
         bare, full = [], []
         for lot in targets:
-            bare.append(timed(lambda: store.events_for_object(lot)))
-            full.append(timed(lambda: query_events(store, EventQuery(epc_classes=(lot,)))))
+            bare.append(timed(lambda lot=lot: store.events_for_object(lot)))
+            full.append(timed(lambda lot=lot: query_events(store, EventQuery(epc_classes=(lot,)))))
     size = db.stat().st_size / 2**30
     print(f"By-lot event query at {n:,} events ({size:.1f} GiB store, built in {build:.0f} s), 300 random lots:")
     print(f"  bare DuckDB index lookup    {percentiles(bare)}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,13 +38,13 @@ out = Console()
 err = Console(stderr=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
 
 
-class EventsFormat(str, Enum):
+class EventsFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -68,7 +68,7 @@ def main(
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _open_store(read_only: bool = False) -> Store:
@@ -190,7 +190,9 @@ def ingest_sales(
     reporter: Annotated[str | None, typer.Option(help="Who kept these ledgers (default: the file name).")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Capture sales ledgers CSV: date,seller,buyer,manufacturer,part_number,lot_code,quantity,ship_to_country,invoice.
+    """Capture sales ledgers (CSV) of companies that keep no EPCIS.
+
+    Columns: date,seller,buyer,manufacturer,part_number,lot_code,quantity,ship_to_country,invoice.
 
     Each row becomes a shipping event from seller to buyer for that lot; parts must be in the catalogue.
     Example: sanctrace ingest sales ledger-2024.csv
@@ -209,7 +211,10 @@ def ingest_entities(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt =
 
 @ingest_app.command("recoveries")
 def ingest_recoveries(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt = OutputFormat.table) -> None:
-    """Register recovered components CSV: recovery_id,recovered_on,country,weapon_system,manufacturer,part_number,lot_code,date_code,serial,source.
+    """Register components recovered from weapons (CSV).
+
+    Columns: recovery_id,recovered_on,country,weapon_system,manufacturer,part_number,lot_code,date_code,serial,
+    source.
 
     Example: sanctrace ingest recoveries recoveries.csv
     """
@@ -218,7 +223,6 @@ def ingest_recoveries(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt
 
 # -- query ---------------------------------------------------------------------------------------------
 
-Many = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 
 @app.command("events")
@@ -367,6 +371,238 @@ def quarantine(
                           str(r["line"] or ""), r["pointer"] or r["location"] or "", r["reason"],
                           *((r["raw"] or "")[:2000],) if raw else ())
         out.print(table)
+
+
+# -- simulation, tracing, evaluation -------------------------------------------------------------------
+
+parties_app = typer.Typer(help="Parties in the custody data: identities resolved into companies.",
+                          no_args_is_help=True)
+app.add_typer(parties_app, name="parties")
+
+WeightsOpt = Annotated[Path | None, typer.Option("--weights", help="A TOML file overriding the flag weights "
+                                                 "(see sanctrace/resources/trace_weights.toml).")]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+
+def _weights(path: Path | None) -> Any:
+    from sanctrace.tracing.judge import Weights
+
+    return Weights.load(path)
+
+
+@app.command("simulate")
+def simulate(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the world into.", show_default=False)],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed writes the same bytes.")] = 1,
+    scale: Annotated[float, typer.Option("--scale", help="Size: 1 is ~36k events; 100 is ~3.5M.")] = 1.0,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace a world already in OUT_DIR.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Write a simulated electronics supply chain with diversions and its truth, in the public input formats.
+
+    Example: sanctrace simulate world --seed 7 --scale 2
+    """
+    from sanctrace.simulate import simulate_world
+
+    with _progress() as progress:
+        task = progress.add_task("simulating", total=None)
+
+        def report(step: str, done: int, total: int) -> None:
+            progress.update(task, description=f"simulating: {step}", completed=done, total=total or None)
+
+        try:
+            summary = simulate_world(out_dir, seed=seed, scale=scale, progress=report, overwrite=overwrite)
+        except FileExistsError as exc:
+            _fail(SanctraceError(f"{exc} (pass --overwrite to replace it)"))
+            return
+    figures = summary.to_dict()
+    if fmt is not OutputFormat.table:
+        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+        return
+    table = Table(title=f"World written to {out_dir}")
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    for key, value in figures.items():
+        table.add_row(key, orjson.dumps(value).decode() if isinstance(value, (dict, list)) else str(value))
+    out.print(table)
+
+
+def _render_trace(result: dict[str, Any]) -> None:
+    from rich.tree import Tree
+
+    part = result["part"] or {}
+    title = (f"[bold]{result['recovery_id']}[/bold]: {result['status']}, confidence {result['confidence']:.2f} — "
+             f"{part.get('manufacturer', '?')} {part.get('part_number', '?')} (GTIN {part.get('gtin', '?')})")
+    tree = Tree(title)
+    lots = tree.add("candidate lots")
+    for lot in result["lots"][:8]:
+        lots.add(f"{lot['lot']} (likelihood {lot['likelihood']:.2f}): {'; '.join(lot['reasons'])}")
+    node = tree.add("custody chain")
+    for hop in result["chain"]:
+        node = node.add(f"{hop['time'][:10]}  {hop['from']} → [bold]{hop['to']}[/bold]  via {hop['via']}"
+                        + (f", {hop['quantity']:g} units" if hop.get("quantity") is not None else "")
+                        + (f" [dim](held by {hop['possessor']})[/dim]" if hop.get("possessor") else "")
+                        + f"  [dim]{', '.join(hop['event_ids'])}[/dim]")
+    verdict = tree.add("verdict")
+    verdict.add(f"last known custodian: {result['last_known_custodian']}")
+    verdict.add(f"last authorised custodian: [green]{result['last_authorized_custodian']}[/green]")
+    verdict.add(f"diversion point: [red]{result['diversion_point']}[/red]" if result["diversion_point"]
+                else "diversion point: none named — the unit left the documented chain at its last custodian")
+    evidence = tree.add("evidence")
+    for item in result["evidence"]:
+        if item["kind"] == "flag":
+            evidence.add(f"[yellow]{item['party']}[/yellow] {item['flag']} ({item['weight']}): {item['reason']}")
+        elif item["kind"] != "hop":
+            evidence.add(f"{item['kind']}: {item.get('reason') or item.get('reasons') or item}")
+    out.print(tree)
+
+
+@app.command("trace")
+def trace(
+    recovery_ids: Annotated[list[str] | None, typer.Argument(help="Recovery ids to trace.",
+                                                             show_default=False)] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Trace every registered recovery.")] = False,
+    weights: WeightsOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table (a tree with evidence), json or "
+                                              "jsonl (one object per recovery).")] = OutputFormat.table,
+) -> None:
+    """Trace recovered components to the last authorised custodian and the diversion point, with evidence.
+
+    Example: sanctrace trace R-0001      sanctrace trace --all --format jsonl
+    """
+    from sanctrace.ops.trace import trace_recoveries
+
+    if not recovery_ids and not all_:
+        _fail(SanctraceError("name recovery ids, or pass --all"))
+        return
+    try:
+        with _open_store(read_only=True) as store, _progress() as progress:
+            task = progress.add_task("tracing", total=None)
+            results = trace_recoveries(store, None if all_ else recovery_ids, _weights(weights),
+                                       lambda n: progress.advance(task, n))
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    dicts = [r.to_dict() for r in results]
+    if fmt is OutputFormat.jsonl:
+        _emit_jsonl(dicts)
+    elif fmt is OutputFormat.json:
+        _emit_json(dicts)
+    else:
+        for result in dicts:
+            _render_trace(result)
+
+
+@app.command("facilitators")
+def facilitators(
+    weights: WeightsOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many parties.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Rank the parties that recur as diversion points or intermediaries across all recoveries, best first.
+
+    Example: sanctrace facilitators --format jsonl
+    """
+    from sanctrace.ops.trace import facilitators as rank
+
+    try:
+        with _open_store(read_only=True) as store, _progress() as progress:
+            task = progress.add_task("tracing", total=None)
+            ranked = rank(store, _weights(weights), lambda n: progress.advance(task, n))
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    ranked = ranked[:limit] if limit else ranked
+    if fmt is OutputFormat.jsonl:
+        _emit_jsonl(ranked)
+    elif fmt is OutputFormat.json:
+        _emit_json(ranked)
+    else:
+        table = Table(title="Facilitators")
+        for column in ("party", "score", "recoveries", "flags"):
+            table.add_column(column, overflow="fold")
+        for entry in ranked:
+            table.add_row(entry["party"], f"{entry['score']:.3f}", str(len(entry["recoveries"])),
+                          ", ".join(f["flag"] for f in entry["flags"]))
+        out.print(table)
+
+
+@parties_app.command("show")
+def parties_show(
+    party: Annotated[str, typer.Argument(help="A party identifier as it appears in the data.",
+                                         show_default=False)],
+    weights: WeightsOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show the company behind a party identifier: its other identifiers, why they were merged, its flags.
+
+    Example: sanctrace parties show urn:epc:id:pgln:0614141.00002
+    """
+    from sanctrace.identifiers import canonical_uri
+    from sanctrace.ops.trace import show_party
+
+    try:
+        with _open_store(read_only=True) as store:
+            shown = show_party(store, canonical_uri(party), _weights(weights))
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    if fmt is not OutputFormat.table:
+        _emit_json(shown) if fmt is OutputFormat.json else _emit_jsonl([shown])
+        return
+    table = Table(title=f"Company {shown['key']}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    table.add_row("identifiers", "\n".join(shown["identifiers"]))
+    table.add_row("names", "\n".join(shown["names"]))
+    table.add_row("countries", ", ".join(shown["countries"]))
+    table.add_row("registry records", ", ".join(shown["registry_ids"]) or "none found")
+    table.add_row("incorporated", str(shown["incorporated"] or "unknown"))
+    table.add_row("merged because", "\n".join(f"{m['left']} = {m['right']}: {m['reason']}"
+                                              for m in shown["merges"]) or "a single identifier")
+    table.add_row("diversion score", f"{shown['score']:.2f}")
+    table.add_row("flags", "\n".join(f"{f['flag']} ({f['weight']}): {f['reason']}" for f in shown["flags"])
+                  or "none")
+    out.print(table)
+
+
+@app.command("eval")
+def evaluate(
+    world: Annotated[Path, typer.Argument(help="A directory written by sanctrace simulate.", show_default=False)],
+    weights: WeightsOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Ingest a simulated world into a fresh store, trace every recovery, rank facilitators, and score both
+    against the world's truth (per scheme, with the misses).
+
+    The store is --db / $SANCTRACE_DB when given, else a fresh file inside WORLD. Example: sanctrace eval world
+    """
+    from sanctrace.ops.world import evaluate_world
+
+    path = Path(State.db) if State.db else world / "eval.duckdb"
+    if path.exists():
+        path.unlink()
+    try:
+        with Store.open(path) as store, _progress() as progress:
+            tasks: dict[str, Any] = {}
+
+            def step(name: str, total: int) -> Callable[[int], None]:
+                tasks[name] = progress.add_task(f"{name}", total=total)
+                return lambda n: progress.advance(tasks[name], n)
+
+            evaluation = evaluate_world(store, world, _now(), _weights(weights), step)
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    if fmt is not OutputFormat.table:
+        figures = evaluation.report.to_dict()
+        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+        return
+    out.print(evaluation.report.render_text(), highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

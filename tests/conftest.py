@@ -10,7 +10,7 @@ Event dicts are built with `tests.factories.ev(...)`; reference files come from 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -26,7 +26,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def now():
-    return datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from sanctrace.epcis.xml import UNQUALIFIED_NS, EPCIS_1, EPCIS_2, EPCIS_QUERY_1, read_xml
+from sanctrace.epcis.xml import EPCIS_1, EPCIS_2, EPCIS_QUERY_1, UNQUALIFIED_NS, read_xml
 from sanctrace.errors import InvalidDocument
 from tests.shared import GS1_EPCIS, HASH_EXAMPLES
 

@@ -366,7 +366,7 @@ def _syntax_dictionary() -> dict[str, tuple[str, str]]:
         ai, rest = line.split(None, 1)
         body = rest.split("#", 1)[0].strip()
         tokens = body.split()
-        if tokens and not tokens[0][0] in "NXYZ[":  # flags column
+        if tokens and tokens[0][0] not in "NXYZ[":  # flags column
             tokens = tokens[1:]
         spec = [t for t in tokens if t[0] in "NXYZ["]
         attributes = [t for t in tokens if t[0] not in "NXYZ["]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanctrace.epcis.document import ParsedDocument, RawEvent
+from sanctrace.epcis.document import ParsedDocument
 from sanctrace.epcis.jsonld import read_json
 from sanctrace.epcis.model import Event
 from sanctrace.epcis.normalise import normalise_event

@@ -12,7 +12,7 @@ event, user extensions included.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sanctrace.epcis.hashing import event_hash
@@ -79,12 +79,12 @@ def parse_time(value: Any, pointer: str, offset: str | None = None) -> datetime:
         moment = datetime.fromisoformat(f"{day}T{clock}.{(fraction or '0')[:6]:0<6}")
     except ValueError as exc:
         raise InvalidEvent(f"{value!r} is not a valid date-time: {exc}", pointer) from None
-    return moment.replace(tzinfo=_zone(zone)).astimezone(timezone.utc)
+    return moment.replace(tzinfo=_zone(zone)).astimezone(UTC)
 
 
 def _zone(zone: str) -> timezone:
     if zone == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if zone[0] == "-" else 1
     return timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
 

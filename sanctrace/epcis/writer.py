@@ -8,7 +8,7 @@ in their canonical GS1 Digital Link form, which EPCIS 2.0 allows everywhere an E
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sanctrace.vocab import short_cbv
@@ -80,7 +80,7 @@ def write_document(events: list[tuple[str, dict[str, Any]]], created: datetime,
     if prefixes.used:
         context.append(dict(sorted(prefixes.used.items())))
     document: dict[str, Any] = {"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0",
-                                "creationDate": created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")}
+                                "creationDate": created.astimezone(UTC).isoformat().replace("+00:00", "Z")}
     if document_id:
         document["id"] = document_id
     document["epcisBody"] = {"eventList": event_list}

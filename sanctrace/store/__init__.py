@@ -84,6 +84,7 @@ class Store:
             connection = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
+        connection.execute("SET TimeZone = 'UTC'")
         store = cls(connection, path)
         if not read_only:
             store.migrate()
@@ -388,6 +389,57 @@ class Store:
         return self.connection.execute(
             "SELECT event_id, role, quantity, uom FROM event_objects WHERE object = ?", [identifier]
         ).fetchall()
+
+    def custody_events(self, identifier: str) -> list[tuple[Any, ...]]:
+        """(event_id, body, event_time, origin, reporter) of every live event naming one identifier."""
+        rows = self.connection.execute(
+            """SELECT DISTINCT e.event_id, e.body, e.event_time, e.origin, e.reporter
+               FROM event_objects o JOIN events e ON e.event_id = o.event_id
+               WHERE o.object = ? AND e.event_id NOT IN (SELECT event_id FROM error_declarations)""",
+            [identifier]).fetchall()
+        return [(r[0], orjson.loads(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def lots_of_gtin(self, gtin: str) -> list[tuple[str, datetime, float | None]]:
+        """(lot identifier, first event time, commissioned quantity) of every lot of one GTIN in the ledger."""
+        prefix = f"https://id.gs1.org/01/{gtin}/10/"
+        return [tuple(r) for r in self.connection.execute(  # type: ignore[misc]
+            """SELECT o.object, min(e.event_time),
+                      max(CASE WHEN e.biz_step = 'https://ref.gs1.org/cbv/BizStep-commissioning'
+                               THEN o.quantity END)
+               FROM event_objects o JOIN events e ON e.event_id = o.event_id
+               WHERE o.object >= ? AND o.object < ? GROUP BY o.object ORDER BY 2, 1""",
+            [prefix, prefix[:-1] + "0"]).fetchall()]
+
+    def recoveries(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT recovery_id, recovered_on, country, weapon_system, manufacturer, part_number, lot_code, "
+               "date_code, serial, source FROM recoveries")
+        params: list[Any] = []
+        if ids is not None:
+            sql += " WHERE recovery_id IN (SELECT unnest(?))"
+            params.append(list(ids))
+        return self._dicts(sql + " ORDER BY recovery_id", params)
+
+    def party_ids(self) -> list[str]:
+        """Every party named as a source or destination owner or possessor."""
+        return [r[0] for r in self.connection.execute(
+            "SELECT DISTINCT party FROM event_parties WHERE party_type <> 'https://ref.gs1.org/cbv/SDT-location' "
+            "ORDER BY 1").fetchall()]
+
+    def sellers(self) -> set[str]:
+        """Every party that documents passing goods on: the source owner of some event."""
+        return {r[0] for r in self.connection.execute(
+            "SELECT DISTINCT party FROM event_parties WHERE direction = 'source' "
+            "AND party_type = 'https://ref.gs1.org/cbv/SDT-owning_party'").fetchall()}
+
+    def purchases(self) -> dict[str, int]:
+        """How many events name each party as the receiving owner."""
+        return {r[0]: int(r[1]) for r in self.connection.execute(
+            "SELECT party, count(DISTINCT event_id) FROM event_parties WHERE direction = 'destination' "
+            "AND party_type = 'https://ref.gs1.org/cbv/SDT-owning_party' GROUP BY party").fetchall()}
+
+    def entity_bodies(self) -> list[dict[str, Any]]:
+        """Every stored FollowTheMoney entity."""
+        return [orjson.loads(r[0]) for r in self.connection.execute("SELECT body FROM entities").fetchall()]
 
     def namespaces(self) -> dict[str, str]:
         """Prefix -> IRI of every extension namespace seen in captured documents (for writing back)."""

@@ -1,0 +1,257 @@
+"""Tracing operations: `sanctrace trace`, `sanctrace facilitators`, `sanctrace parties show`.
+
+`Tracer` reads what a trace needs from the store (catalogue, entities, the events of each lot and container
+it follows: a short loop of indexed lookups) and hands it to the pure tracing modules.
+`trace_all` runs twice: the first pass finds each recovery's likely histories; parties on the likely
+histories of several recoveries then carry a recurrence flag into the second pass.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctrace.chpl import tier_of
+from sanctrace.errors import NotFound, SanctraceError
+from sanctrace.identifiers import canonical_uri, make_sgtin
+from sanctrace.store import Store
+from sanctrace.tracing.chains import branches, build_tree
+from sanctrace.tracing.custody import CustodyBuilder, EventRecord
+from sanctrace.tracing.judge import Judgement, Weights, judge_company, recurrence_flag
+from sanctrace.tracing.markings import (
+    CatalogPart,
+    LotInfo,
+    match_lot_code,
+    parse_date_code,
+    rank_lots,
+    resolve_part,
+)
+from sanctrace.tracing.parties import PartyBook
+from sanctrace.tracing.trace import LotHistory, TraceResult, conclude, score_branches
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Tracer:
+    store: Store
+    weights: Weights
+    catalogue: list[CatalogPart] = field(init=False)
+    book: PartyBook = field(init=False)
+    sellers: set[str] = field(init=False)
+    recurrence: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
+    _judgements: dict[tuple[str, int | None], Judgement] = field(default_factory=dict)
+    _events: dict[str, list[EventRecord]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
+        self.book = PartyBook([_canonical_id(e) for e in self.store.entity_bodies()], self.store.party_ids())
+        self.sellers = self.store.sellers()
+
+    # -- reading the ledger ----------------------------------------------------------------------------
+
+    def events_of(self, identifier: str) -> list[EventRecord]:
+        if identifier not in self._events:
+            self._events[identifier] = [
+                EventRecord.from_body(event_id, body, event_time, origin, reporter)
+                for event_id, body, event_time, origin, reporter in self.store.custody_events(identifier)]
+        return self._events[identifier]
+
+    def custody(self, identifier: str) -> CustodyBuilder:
+        builder = CustodyBuilder(identifier)
+        while True:
+            wanted = builder.next_objects()
+            if not wanted and not builder.pending:
+                return builder
+            for obj in wanted:
+                builder.add_events(obj, self.events_of(obj))
+            builder.run()
+
+    # -- judging ---------------------------------------------------------------------------------------
+
+    def judge(self, party: str, tier: int | None) -> Judgement:
+        key = (party, tier)
+        if key not in self._judgements:
+            company = self.book.company(party)
+            judgement = judge_company(company, self.weights, tier)
+            recurring, purchased, recoveries = self.recurrence.get(company.key, (0, 0, []))
+            flag = recurrence_flag(recurring, purchased, recoveries, self.weights)
+            if flag is not None:
+                judgement = judgement.with_flag(flag)
+            self._judgements[key] = judgement
+        return self._judgements[key]
+
+    # -- tracing ---------------------------------------------------------------------------------------
+
+    def trace(self, recovery: dict[str, Any]) -> TraceResult:
+        recovery_id = recovery["recovery_id"]
+        candidates = resolve_part(recovery["manufacturer"], recovery["part_number"], self.catalogue)
+        if not candidates:
+            result = TraceResult(recovery_id, "unresolved_part", None, [])
+            result.evidence.append({"kind": "part", "reason": "no catalogue part matches the marking "
+                                    f"{recovery['manufacturer']!r} {recovery['part_number']!r}"})
+            return result
+        best_score = candidates[0].score
+        tied = [c for c in candidates if c.score >= best_score - 1e-9]
+        histories: list[LotHistory] = []
+        for candidate in tied:
+            histories += self._histories(candidate.part, recovery)
+        part = candidates[0].part
+        total = sum(h.likelihood for h in histories) or 1.0
+        for history in histories:
+            history.likelihood /= total
+        tier = tier_of(part.hs_code) if part.hs_code else None
+        result = conclude(recovery_id, _part_dict(part), best_score / max(len(tied), 1), histories,
+                          lambda party: self.judge(party, tier), self.weights, self.sellers)
+        result.part_candidates = [{"gtin": c.part.gtin, "manufacturer": c.part.manufacturer,
+                                   "part_number": c.part.part_number, "score": round(c.score, 4),
+                                   "reasons": list(c.reasons)} for c in candidates[:5]]
+        return result
+
+    def _histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
+        serial = recovery.get("serial")
+        if serial:
+            sgtin = make_sgtin(part.gtin, serial)
+            if self.events_of(sgtin):
+                return [self._history(sgtin, 1.0, [f"serial {serial} is {sgtin}"], serial=True)]
+        lots = [LotInfo(lot=_lot_code(obj), epc_class=obj, commissioned_at=first, date_code=None, quantity=quantity)
+                for obj, first, quantity in self.store.lots_of_gtin(part.gtin)]
+        if recovery.get("lot_code"):
+            ranked = match_lot_code(recovery["lot_code"], lots)
+        elif recovery.get("date_code"):
+            readings = parse_date_code(recovery["date_code"], recovery.get("recovered_on"))
+            ranked = rank_lots(readings, lots, self.weights.date_code_window_weeks)
+        else:
+            ranked = rank_lots([], lots, self.weights.date_code_window_weeks)
+        if not ranked and recovery.get("lot_code"):
+            return []  # a lot code the ledger does not know: the trace says untraced, with the reason
+        return [self._history(c.lot_info.epc_class, c.likelihood, list(c.reasons)) for c in ranked]
+
+    def _history(self, identifier: str, likelihood: float, reasons: list[str], serial: bool = False) -> LotHistory:
+        builder = self.custody(identifier)
+        tree = build_tree(builder.hops)
+        return LotHistory(identifier, likelihood, reasons, branches(tree), serial)
+
+    def trace_all(self, recoveries: Sequence[dict[str, Any]], progress: Progress | None = None) -> list[TraceResult]:
+        """Trace every recovery, knowing which buyers recur across all of them."""
+        self._learn_recurrence(recoveries)
+        results = []
+        for recovery in recoveries:
+            results.append(self.trace(recovery))
+            if progress:
+                progress(1)
+        return results
+
+    def _learn_recurrence(self, recoveries: Sequence[dict[str, Any]]) -> None:
+        """Which buyers keep turning up at the end of recovered units' possible histories.
+
+        For each company: k, the number of its purchases (arrival events) that end a possible history of
+        some recovery, against n, all its purchases in the ledger. A legitimate customer's purchases turn up
+        about as often as any lot is recovered; a broker buying only to divert has most of its purchases
+        turn up. Sellers (parties that document what they pass on) are left out: their leaves are stock.
+        """
+        arrivals: dict[str, set[str]] = defaultdict(set)
+        seen_in: dict[str, set[str]] = defaultdict(set)
+        for recovery in recoveries:
+            candidates = resolve_part(recovery["manufacturer"], recovery["part_number"], self.catalogue)
+            if not candidates:
+                continue
+            for history in self._histories(candidates[0].part, recovery):
+                for branch in history.branches:
+                    if not branch.hops or branch.hops[-1].destination in self.sellers:
+                        continue
+                    leaf = branch.hops[-1]
+                    key = self.book.company(leaf.destination).key
+                    arrivals[key].add(leaf.event_ids[-1])
+                    seen_in[key].add(recovery["recovery_id"])
+        purchases: dict[str, int] = defaultdict(int)
+        for party, count in self.store.purchases().items():
+            purchases[self.book.company(party).key] += count
+        self.recurrence = {
+            key: (len(events), purchases.get(key, len(events)), sorted(seen_in[key]))
+            for key, events in arrivals.items()
+        }
+        self._judgements.clear()
+
+
+def _canonical_id(entity: dict[str, Any]) -> dict[str, Any]:
+    """Entities name a party as the data does (a PGLN URN, say); events hold its canonical form."""
+    try:
+        canonical = canonical_uri(entity["id"])
+    except SanctraceError:
+        return entity
+    return entity if canonical == entity["id"] else {**entity, "id": canonical, "ids": [entity["id"]]}
+
+
+def _lot_code(identifier: str) -> str:
+    return identifier.rsplit("/10/", 1)[-1]
+
+
+def _part_dict(part: CatalogPart) -> dict[str, Any]:
+    return {"gtin": part.gtin, "manufacturer": part.manufacturer, "part_number": part.part_number,
+            "hs_code": part.hs_code}
+
+
+def trace_recoveries(store: Store, recovery_ids: Sequence[str] | None, weights: Weights,
+                     progress: Progress | None = None) -> list[TraceResult]:
+    """Trace the given recoveries (all when None); NotFound for an unknown id."""
+    everything = store.recoveries()
+    if recovery_ids is not None:
+        known = {r["recovery_id"] for r in everything}
+        missing = [r for r in recovery_ids if r not in known]
+        if missing:
+            raise NotFound(f"no recovery {', '.join(missing)} (ingest it with: sanctrace ingest recoveries)")
+    tracer = Tracer(store, weights)
+    results = tracer.trace_all(everything, progress) if len(everything) > 1 else [
+        tracer.trace(r) for r in everything]
+    if recovery_ids is not None:
+        wanted = set(recovery_ids)
+        results = [r for r in results if r.recovery_id in wanted]
+    return results
+
+
+def rank_facilitators(tracer_results: Sequence[TraceResult], book: PartyBook,
+                      judge: Callable[[str], Judgement]) -> list[dict[str, Any]]:
+    """Parties recurring as diversion points or intermediaries after them, best first."""
+    found: dict[str, dict[str, Any]] = {}
+    for result in tracer_results:
+        for position, party in enumerate(result.suspects):
+            company = book.company(party)
+            entry = found.setdefault(company.key, {"party": party, "identifiers": company.identifiers,
+                                                   "score": 0.0, "recoveries": [], "flags": [], "evidence": []})
+            weight = result.confidence * (1.0 if position == 0 else 0.6)
+            entry["score"] += weight
+            if result.recovery_id not in entry["recoveries"]:
+                entry["recoveries"].append(result.recovery_id)
+                entry["evidence"].append({"recovery_id": result.recovery_id,
+                                          "role": "diversion point" if result.diversion_point == party and
+                                          position == 0 else ("last custodian" if position == 0
+                                                              else "after the diversion point"),
+                                          "confidence": round(result.confidence, 4)})
+    ranked = []
+    for entry in found.values():
+        judgement = judge(entry["party"])
+        entry["flags"] = [f.to_dict() for f in judgement.flags]
+        entry["score"] = round(entry["score"] * (0.5 + judgement.score), 4)
+        ranked.append(entry)
+    ranked.sort(key=lambda e: (-e["score"], e["party"]))
+    return ranked
+
+
+def facilitators(store: Store, weights: Weights, progress: Progress | None = None) -> list[dict[str, Any]]:
+    tracer = Tracer(store, weights)
+    results = tracer.trace_all(store.recoveries(), progress)
+    return rank_facilitators(results, tracer.book, lambda party: tracer.judge(party, None))
+
+
+def show_party(store: Store, party: str, weights: Weights) -> dict[str, Any]:
+    """A party's company: every identifier, why they were merged, and what the entity data says."""
+    tracer = Tracer(store, weights)
+    if party not in tracer.book.company_of and party not in tracer.book.entities:
+        raise NotFound(f"no party {party} in the ledger or the entities")
+    company = tracer.book.company(party)
+    judgement = tracer.judge(party, None)
+    return {**company.to_dict(), "merges": [m.to_dict() for m in tracer.book.merges_of(company)],
+            "score": round(judgement.score, 4), "flags": [f.to_dict() for f in judgement.flags]}

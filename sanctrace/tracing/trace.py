@@ -1,0 +1,164 @@
+"""From a recovery's candidate lots and their custody trees to a defended conclusion (pure).
+
+Each branch of each candidate lot's custody tree is one possible history of the recovered unit. Its prior is
+the lot's likelihood times the share of the lot that went down the branch (a unit is as likely to come from
+a branch as the branch is large); the evidence against the parties on it multiplies that by
+`1 + branch_boost * score` (the highest diversion score among its owners). The most probable branch is the
+chain; on it, the first party judged not legitimate is the diversion point and the owner before it the last
+authorised custodian. With nobody flagged the unit left the documented chain at its last custodian
+(an insider diversion): no diversion point, and the last custodian is the last authorised one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctrace.tracing.chains import Branch
+from sanctrace.tracing.judge import Judgement, Weights
+
+STATUSES = ("traced", "ambiguous", "untraced", "unresolved_part")
+
+
+@dataclass(slots=True)
+class LotHistory:
+    """One candidate lot (or serial) of a recovery and the branches of its custody tree."""
+
+    identifier: str
+    likelihood: float
+    reasons: list[str]
+    branches: list[Branch]
+    serial: bool = False
+
+
+@dataclass(slots=True)
+class ScoredBranch:
+    lot: LotHistory
+    branch: Branch
+    prior: float
+    weight: float
+    suspicion: float
+
+
+@dataclass(slots=True)
+class TraceResult:
+    recovery_id: str
+    status: str
+    part: dict[str, Any] | None
+    lots: list[dict[str, Any]]
+    chain: list[dict[str, Any]] = field(default_factory=list)
+    last_known_custodian: str | None = None
+    last_authorized_custodian: str | None = None
+    diversion_point: str | None = None
+    confidence: float = 0.0
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    part_candidates: list[dict[str, Any]] = field(default_factory=list)
+    # Parties on the chosen chain from the diversion point on (or the last custodian), for facilitators.
+    suspects: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recovery_id": self.recovery_id, "status": self.status, "part": self.part, "lots": self.lots,
+            "chain": self.chain, "last_known_custodian": self.last_known_custodian,
+            "last_authorized_custodian": self.last_authorized_custodian, "diversion_point": self.diversion_point,
+            "confidence": round(self.confidence, 4), "evidence": self.evidence, "alternatives": self.alternatives,
+            "part_candidates": self.part_candidates,
+        }
+
+
+def score_branches(histories: Sequence[LotHistory], judge: Callable[[str], Judgement], weights: Weights,
+                   sellers: frozenset[str] | set[str] = frozenset()) -> list[ScoredBranch]:
+    """Every branch of every candidate lot, with its prior and its evidence-weighted weight, best first.
+
+    `sellers` are parties that pass goods on elsewhere in the ledger: a branch ending with one of them is
+    its unsold stock, a less likely history of a unit found in a weapon (`stock_leaf_factor`).
+    """
+    scored: list[ScoredBranch] = []
+    for history in histories:
+        branches = [b for b in history.branches if b.hops]
+        if not branches:
+            continue
+        amounts = [b.reported_quantity or b.quantity or 1.0 for b in branches]
+        total = sum(amounts)
+        for branch, amount in zip(branches, amounts):
+            owners = [h.destination for h in branch.hops if not h.possession_only]
+            suspicion = max((judge(p).score for p in owners), default=0.0)
+            prior = history.likelihood * amount / total
+            if branch.hops[-1].destination in sellers:
+                prior *= weights.stock_leaf_factor
+            scored.append(ScoredBranch(history, branch, prior, prior * (1 + weights.branch_boost * suspicion),
+                                       suspicion))
+    scored.sort(key=lambda s: (-s.weight, [h.time for h in s.branch.hops]))
+    return scored
+
+
+def conclude(recovery_id: str, part: dict[str, Any], part_confidence: float, histories: Sequence[LotHistory],
+             judge: Callable[[str], Judgement], weights: Weights,
+             sellers: frozenset[str] | set[str] = frozenset()) -> TraceResult:
+    """The trace of one recovery whose part was resolved."""
+    lots = [{"lot": h.identifier, "likelihood": round(h.likelihood, 4), "reasons": h.reasons,
+             "serial": h.serial} for h in histories]
+    status = "ambiguous" if len(histories) > 1 else "traced"
+    result = TraceResult(recovery_id, status, part, lots)
+    scored = score_branches(histories, judge, weights, sellers)
+    if not scored:
+        result.status = "untraced"
+        reason = ("no documented shipment of the candidate lot(s)" if histories
+                  else "no lot of this part in the ledger matches the marking")
+        result.evidence.append({"kind": "untraced", "reason": reason})
+        return result
+    best = scored[0]
+    total = sum(s.weight for s in scored)
+    result.confidence = part_confidence * best.weight / total
+    hops = best.branch.hops
+    result.chain = [h.to_dict() for h in hops]
+    result.last_known_custodian = hops[-1].destination
+    owners = [hops[0].source] + [h.destination for h in hops if not h.possession_only]
+    last_ok: str | None = None
+    for position, party in enumerate(owners):
+        if not judge(party).legitimate(weights):
+            result.diversion_point = party
+            result.suspects = owners[position:]
+            break
+        last_ok = party
+    else:
+        result.suspects = owners[-1:]
+    result.last_authorized_custodian = last_ok
+    result.evidence = _evidence(best, owners, judge, weights, len(scored))
+    result.alternatives = [
+        {"lot": s.lot.identifier, "parties": s.branch.parties, "probability": round(s.weight / total, 4),
+         "suspicion": round(s.suspicion, 4)} for s in scored[1:6]
+    ]
+    return result
+
+
+def _evidence(best: ScoredBranch, owners: list[str], judge: Callable[[str], Judgement], weights: Weights,
+              branch_count: int) -> list[dict[str, Any]]:
+    evidence: list[dict[str, Any]] = [{
+        "kind": "lot", "lot": best.lot.identifier, "reasons": best.lot.reasons,
+        "likelihood": round(best.lot.likelihood, 4)}]
+    for hop in best.branch.hops:
+        how = {"lot": "the lot itself", "container": f"inside container {hop.object}",
+               "transformation": f"as {hop.object}, made from it", "sales_ledger": "a sales-ledger row"}[hop.via]
+        evidence.append({
+            "kind": "hop", "event_ids": list(hop.event_ids),
+            "reason": f"{hop.source} -> {hop.destination} on {hop.time.date().isoformat()} ({how}"
+                      + (f", {hop.quantity:g} units" if hop.quantity is not None else "")
+                      + (", possession only: not a new owner" if hop.possession_only else "")
+                      + (f", held by {hop.possessor}" if hop.possessor else "") + ")"})
+    for note in best.branch.notes:
+        evidence.append({"kind": "note", "reason": note})
+    for party in dict.fromkeys(owners):
+        judgement = judge(party)
+        for flag in judgement.flags:
+            evidence.append({"kind": "flag", "party": party, **flag.to_dict()})
+        if judgement.company.identifiers != [party]:
+            evidence.append({"kind": "identity", "party": party, "company": judgement.company.key,
+                             "identifiers": judgement.company.identifiers,
+                             "reason": "the same company under several identifiers"})
+    evidence.append({"kind": "branch", "reason": f"chosen among {branch_count} possible histories: prior "
+                     f"{best.prior:.3f} (share of the lot), highest diversion score on it {best.suspicion:.2f}",
+                     "threshold": weights.threshold})
+    return evidence
