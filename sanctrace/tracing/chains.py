@@ -47,6 +47,7 @@ class Branch:
     hops: list[Hop]
     quantity: float | None  # what reached the leaf, capped at what the sender held
     notes: list[str]
+    share: float = 1.0  # the chance a unit of the lot went this way: at each split, this child's part of it
 
     @property
     def reported_quantity(self) -> float | None:
@@ -104,6 +105,23 @@ def _latest_arrival(nodes: list[Node], moment: datetime) -> Node | None:
     return max(candidates, key=lambda n: (n.time is not None, n.time or datetime.min), default=None)
 
 
+def _share(path: list[Node]) -> float:
+    """Product, down the path, of each child's part of what its sender shipped (in the units the sender
+    shipped: chips before a transformation, modules after it); an unknown quantity counts as the average."""
+    share = 1.0
+    for parent, child in zip(path, path[1:]):
+        amounts = [_reported(c) for c in parent.children]
+        known = [a for a in amounts if a is not None and a > 0]
+        fill = sum(known) / len(known) if known else 1.0
+        amounts = [a if a is not None and a > 0 else fill for a in amounts]
+        share *= amounts[parent.children.index(child)] / sum(amounts)
+    return share
+
+
+def _reported(node: Node) -> float | None:
+    return node.arrival.quantity if node.arrival is not None else node.held
+
+
 def branches(root: Node) -> list[Branch]:
     """Every root-to-leaf path of the tree, with the quantity that reached its leaf."""
     found: list[Branch] = []
@@ -116,6 +134,6 @@ def branches(root: Node) -> list[Branch]:
         path = node.path()
         hops = [n.arrival for n in path if n.arrival is not None]
         notes = [note for n in path for note in n.notes]
-        found.append(Branch(hops, node.held, notes))
+        found.append(Branch(hops, node.held, notes, _share(path)))
     found.sort(key=lambda b: [h.time for h in b.hops])
     return found

@@ -2,8 +2,8 @@
 
 Each branch of each candidate lot's custody tree is one possible history of the recovered unit. Its prior is
 the lot's likelihood times the share of the lot that went down the branch (a unit is as likely to come from
-a branch as the branch is large); the evidence against the parties on it multiplies that by
-`1 + branch_boost * score` (the highest diversion score among its owners). The most probable branch is the
+a branch as the branch is large: at each split, the child's part of what was shipped); the evidence against the parties on it multiplies that by
+`evidence_factor` of the highest diversion score among its owners. The most probable branch is the
 chain; on it, the first party judged not legitimate is the diversion point and the owner before it the last
 authorised custodian. With nobody flagged the unit left the documented chain at its last custodian
 (an insider diversion): no diversion point, and the last custodian is the last authorised one.
@@ -80,18 +80,23 @@ def score_branches(histories: Sequence[LotHistory], judge: Callable[[str], Judge
         branches = [b for b in history.branches if b.hops]
         if not branches:
             continue
-        amounts = [b.reported_quantity or b.quantity or 1.0 for b in branches]
-        total = sum(amounts)
-        for branch, amount in zip(branches, amounts):
+        for branch in branches:
             owners = [h.destination for h in branch.hops if not h.possession_only]
             suspicion = max((judge(p).score for p in owners), default=0.0)
-            prior = history.likelihood * amount / total
+            prior = history.likelihood * branch.share
             if branch.hops[-1].destination in sellers:
                 prior *= weights.stock_leaf_factor
-            scored.append(ScoredBranch(history, branch, prior, prior * (1 + weights.branch_boost * suspicion),
+            scored.append(ScoredBranch(history, branch, prior, prior * evidence_factor(suspicion, weights),
                                        suspicion))
     scored.sort(key=lambda s: (-s.weight, [h.time for h in s.branch.hops]))
     return scored
+
+
+def evidence_factor(suspicion: float, weights: Weights) -> float:
+    """How much the evidence against a branch's parties raises its prior: the odds of the highest diversion
+    score on it, squared, times `branch_boost` (weak flags barely move a branch; flagged parties dominate)."""
+    odds = min(suspicion, 0.999) / (1.0 - min(suspicion, 0.999))
+    return 1.0 + weights.branch_boost * odds * odds
 
 
 def conclude(recovery_id: str, part: dict[str, Any], part_confidence: float, histories: Sequence[LotHistory],
