@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 
 demo: setup
-	bash scripts/demo.sh
+	$(BIN)/sanctrace demo demo-out --report demo-report.html
 
 test: setup
 	$(BIN)/python -m pytest -q

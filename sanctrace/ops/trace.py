@@ -17,7 +17,7 @@ from sanctrace.chpl import tier_of
 from sanctrace.errors import NotFound, SanctraceError
 from sanctrace.identifiers import canonical_uri, make_sgtin
 from sanctrace.store import Store
-from sanctrace.tracing.chains import branches, build_tree
+from sanctrace.tracing.chains import Branch, branches, build_tree
 from sanctrace.tracing.custody import CustodyBuilder, EventRecord
 from sanctrace.tracing.judge import Judgement, Weights, judge_company, recurrence_flag
 from sanctrace.tracing.markings import (
@@ -29,7 +29,7 @@ from sanctrace.tracing.markings import (
     resolve_part,
 )
 from sanctrace.tracing.parties import PartyBook
-from sanctrace.tracing.trace import LotHistory, TraceResult, conclude, score_branches
+from sanctrace.tracing.trace import LotHistory, TraceResult, conclude
 
 Progress = Callable[[int], None]
 
@@ -41,6 +41,8 @@ class Tracer:
     catalogue: list[CatalogPart] = field(init=False)
     book: PartyBook = field(init=False)
     sellers: set[str] = field(init=False)
+    sellers_companies: set[str] = field(init=False)
+    usual_orders: dict[str, tuple[float | None, int]] = field(init=False)
     recurrence: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
     _judgements: dict[tuple[str, int | None], Judgement] = field(default_factory=dict)
     _events: dict[str, list[EventRecord]] = field(default_factory=dict)
@@ -49,6 +51,14 @@ class Tracer:
         self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
         self.book = PartyBook([_canonical_id(e) for e in self.store.entity_bodies()], self.store.party_ids())
         self.sellers = self.store.sellers()
+        self.sellers_companies = {self.book.company(party).key for party in self.sellers}
+        self.usual_orders: dict[str, tuple[float | None, int]] = {}
+        for party, (p90, counted) in self.store.typical_orders().items():
+            key = self.book.company(party).key
+            known = self.usual_orders.get(key)
+            # a company under several identifiers: its largest usual order, all its orders
+            self.usual_orders[key] = (p90, counted) if known is None else (
+                max(p90, known[0] or 0.0), known[1] + counted)
 
     # -- reading the ledger ----------------------------------------------------------------------------
 
@@ -85,6 +95,9 @@ class Tracer:
 
     # -- tracing ---------------------------------------------------------------------------------------
 
+    def usual_order(self, party: str) -> tuple[float | None, int] | None:
+        return self.usual_orders.get(self.book.company(party).key)
+
     def trace(self, recovery: dict[str, Any]) -> TraceResult:
         recovery_id = recovery["recovery_id"]
         candidates = resolve_part(recovery["manufacturer"], recovery["part_number"], self.catalogue)
@@ -104,18 +117,47 @@ class Tracer:
             history.likelihood /= total
         tier = tier_of(part.hs_code) if part.hs_code else None
         result = conclude(recovery_id, _part_dict(part), best_score / max(len(tied), 1), histories,
-                          lambda party: self.judge(party, tier), self.weights, self.sellers)
+                          lambda party: self.judge(party, tier), self.weights, self.sellers, self.usual_order)
         result.part_candidates = [{"gtin": c.part.gtin, "manufacturer": c.part.manufacturer,
                                    "part_number": c.part.part_number, "score": round(c.score, 4),
                                    "reasons": list(c.reasons)} for c in candidates[:5]]
         return result
 
     def _histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
+        """The candidate histories of a recovered unit: its serial's, else its lot's (by lot code, date code,
+        or every lot of the part). A serial last documented in a seller's stock (sold on by lot quantity,
+        its identity lost) is followed on by its lot, through that seller."""
+        lot_histories = self._lot_histories(part, recovery)
         serial = recovery.get("serial")
-        if serial:
+        if not serial:
+            return lot_histories
+        try:
             sgtin = make_sgtin(part.gtin, serial)
-            if self.events_of(sgtin):
-                return [self._history(sgtin, 1.0, [f"serial {serial} is {sgtin}"], serial=True)]
+        except SanctraceError:
+            return lot_histories
+        if not self.events_of(sgtin):
+            return lot_histories
+        history = self._history(sgtin, 1.0, [f"serial {serial} is {sgtin}"], serial=True)
+        ends = {self.book.company(b.hops[-1].destination).key for b in history.branches if b.hops}
+        if not ends or any(end not in self.sellers_companies for end in ends):
+            return [history]
+        continued = []
+        lead = history.branches[0]
+        for lot in lot_histories:
+            through = []
+            for branch in lot.branches:
+                start = next((i for i, h in enumerate(branch.hops) if self.book.company(h.source).key in ends), None)
+                if start is not None:
+                    through.append(Branch([*lead.hops, *branch.hops[start:]], branch.quantity,
+                                          [*lead.notes, *branch.notes], branch.share))
+            if through:
+                continued.append(LotHistory(lot.identifier, lot.likelihood, [
+                    *history.reasons, *lot.reasons,
+                    f"the serial was last documented at {', '.join(sorted(ends))}, which sold the lot on by "
+                    "quantity: followed on by the lot, through that seller"], through, serial=True))
+        return continued or [history]
+
+    def _lot_histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
         lots = [LotInfo(lot=_lot_code(obj), epc_class=obj, commissioned_at=first, date_code=None, quantity=quantity)
                 for obj, first, quantity in self.store.lots_of_gtin(part.gtin)]
         if recovery.get("lot_code"):
@@ -131,7 +173,7 @@ class Tracer:
 
     def _history(self, identifier: str, likelihood: float, reasons: list[str], serial: bool = False) -> LotHistory:
         builder = self.custody(identifier)
-        tree = build_tree(builder.hops)
+        tree = build_tree(builder.hops, company_of=lambda party: self.book.company(party).key)
         return LotHistory(identifier, likelihood, reasons, branches(tree), serial)
 
     def trace_all(self, recoveries: Sequence[dict[str, Any]], progress: Progress | None = None) -> list[TraceResult]:

@@ -437,6 +437,16 @@ class Store:
             "SELECT party, count(DISTINCT event_id) FROM event_parties WHERE direction = 'destination' "
             "AND party_type = 'https://ref.gs1.org/cbv/SDT-owning_party' GROUP BY party").fetchall()}
 
+    def typical_orders(self) -> dict[str, tuple[float, int]]:
+        """Each receiving owner's usual largest order: the 90th percentile of the quantities of its purchases
+        (those that state one), and how many there were."""
+        return {r[0]: (float(r[1]), int(r[2])) for r in self.connection.execute(
+            """SELECT p.party, quantile_cont(o.quantity, 0.9), count(*)
+               FROM event_parties p JOIN event_objects o ON o.event_id = p.event_id
+               WHERE p.direction = 'destination' AND p.party_type = 'https://ref.gs1.org/cbv/SDT-owning_party'
+                 AND o.role = 'quantity' AND o.quantity IS NOT NULL
+               GROUP BY p.party""").fetchall()}
+
     def entity_bodies(self) -> list[dict[str, Any]]:
         """Every stored FollowTheMoney entity."""
         return [orjson.loads(r[0]) for r in self.connection.execute("SELECT body FROM entities").fetchall()]

@@ -9,6 +9,7 @@ arrival (the excess is kept as evidence), so a hop never moves more than was the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,28 +62,35 @@ class Branch:
         return [self.hops[0].source, *(h.destination for h in self.hops)]
 
 
-def build_tree(hops: list[Hop], origin: str | None = None, origin_quantity: float | None = None) -> Node:
+def build_tree(hops: list[Hop], origin: str | None = None, origin_quantity: float | None = None,
+               company_of: Callable[[str], str] = str) -> Node:
     """The custody tree of one traced unit. `origin` is the first holder (default: the earliest sender).
 
-    What a party may still ship is counted per party (all it received so far, less all it sent), so goods
-    arriving in several containers at once are one stock, not several.
+    `company_of` maps a party identifier to its company, so that goods received under one identifier (a
+    distributor's customer id) and passed on under another (a forwarder's id for the same company) are one
+    holder. What a company may still ship is counted per company (all it received so far, less all it
+    sent), so goods arriving in several containers at once are one stock, not several.
     """
     ordered = sorted(hops, key=lambda h: (h.time, h.event_ids))
     root_party = origin or (ordered[0].source if ordered else "")
     root = Node(root_party, None, None, origin_quantity)
-    arrivals: dict[str, list[Node]] = {root_party: [root]}
-    received: dict[str, float | None] = {root_party: origin_quantity}
+    root_key = company_of(root_party)
+    arrivals: dict[str, list[Node]] = {root_key: [root]}
+    received: dict[str, float | None] = {root_key: origin_quantity}
     sent: dict[str, float] = {}
     for hop in ordered:
-        sender = _latest_arrival(arrivals.get(hop.source, []), hop.time)
+        source, destination = company_of(hop.source), company_of(hop.destination)
+        if source == destination:
+            continue  # between two identifiers of one company
+        sender = _latest_arrival(arrivals.get(source, []), hop.time)
         if sender is None:
             # Goods leaving a party we never saw receive them: an undocumented arrival, hung under the root.
             sender = Node(hop.source, None, root, None, notes=[f"no documented arrival at {hop.source}"])
             root.children.append(sender)
-            arrivals.setdefault(hop.source, []).append(sender)
-            received[hop.source] = None
+            arrivals.setdefault(source, []).append(sender)
+            received[source] = None
         quantity = hop.quantity
-        stock = received.get(hop.source)
+        stock = received.get(source)
         if quantity is not None and stock is not None:
             available = max(stock - sent.get(hop.source, 0.0), 0.0)
             if quantity > available + 1e-9:
@@ -90,13 +98,13 @@ def build_tree(hops: list[Hop], origin: str | None = None, origin_quantity: floa
                                     f"but {hop.source} held {available:g}; capped")
                 quantity = available
         if quantity is not None:
-            sent[hop.source] = sent.get(hop.source, 0.0) + quantity
+            sent[source] = sent.get(source, 0.0) + quantity
             sender.sent += quantity
         node = Node(hop.destination, hop, sender, quantity)
         sender.children.append(node)
-        arrivals.setdefault(hop.destination, []).append(node)
-        if hop.destination not in received or received[hop.destination] is not None:
-            received[hop.destination] = None if quantity is None else (received.get(hop.destination) or 0.0) + quantity
+        arrivals.setdefault(destination, []).append(node)
+        if destination not in received or received[destination] is not None:
+            received[destination] = None if quantity is None else (received.get(destination) or 0.0) + quantity
     return root
 
 

@@ -156,8 +156,8 @@ class PartyBook:
         self.merges: list[Merge] = []
         self.listed: dict[str, Mapping[str, Any]] = self._listed_entities()
         self.company_of: dict[str, Company] = {}
-        self._resolve(sorted(set(party_ids)))
-        self._link_registry()
+        self._party_ids = set(party_ids)
+        self._resolve(sorted(self._party_ids))
         self._link_lists()
 
     # -- which entities are listed ----------------------------------------------------------------------
@@ -174,6 +174,8 @@ class PartyBook:
     # -- resolving identifiers into companies -----------------------------------------------------------
 
     def _resolve(self, party_ids: list[str]) -> None:
+        """Union identifiers that are one company: the same registry record, the same registration number,
+        or the same name (words in any order, any script, legal forms aside) in the same country."""
         parent = {pid: pid for pid in party_ids}
 
         def find(pid: str) -> str:
@@ -188,32 +190,29 @@ class PartyBook:
                 parent[max(ra, rb)] = min(ra, rb)
                 self.merges.append(Merge(a, b, reason))
 
-        by_registration: dict[str, str] = {}
-        for pid in party_ids:
-            for number in _props(self.entities.get(pid, {}), "registrationNumber"):
-                key = registration_key(number)
-                if key in by_registration:
-                    union(by_registration[key], pid, f"same registration number {number}")
-                else:
-                    by_registration[key] = pid
-        by_name: dict[tuple[str, str], str] = {}
+        index = self._registry_index()
+        records = {pid: self._registry_records(self.entities.get(pid, {}), index) for pid in party_ids}
+        first_with: dict[tuple[str, str], str] = {}
         for pid in party_ids:
             entity = self.entities.get(pid, {})
-            for name in _props(entity, "name"):
-                for country in _props(entity, "country") or [""]:
-                    key = (name_key(name), country)
-                    if not key[0]:
-                        continue
-                    if key in by_name:
-                        other = by_name[key]
-                        numbers = ({registration_key(n) for n in _props(self.entities.get(other, {}),
-                                                                      "registrationNumber")},
-                                   {registration_key(n) for n in _props(entity, "registrationNumber")})
-                        if numbers[0] and numbers[1] and not numbers[0] & numbers[1]:
-                            continue  # same name, different registration numbers: two companies
-                        union(other, pid, f"same name {name!r} (as {key[0]!r}) in {country or 'no country'}")
-                    else:
-                        by_name[key] = pid
+            numbers = {registration_key(n) for n in _props(entity, "registrationNumber")}
+            keys = [("record", rid) for rid, _ in records[pid]] + [("number", n) for n in numbers]
+            keys += [("name", token_key(name) + "|" + country) for name in _props(entity, "name")
+                     for country in _props(entity, "country") or [""] if token_key(name)]
+            for key in keys:
+                other = first_with.setdefault(key, pid)
+                if other == pid:
+                    continue
+                if key[0] == "name" and self._numbers_conflict(other, pid):
+                    continue  # the same name but different registration numbers: two companies
+                if key[0] == "record":
+                    reason = f"both are registry record {key[1]} (by {dict(records[pid]).get(key[1], '')})"
+                elif key[0] == "number":
+                    reason = f"same registration number {key[1]}"
+                else:
+                    name, _, country = key[1].partition("|")
+                    reason = f"same name {name!r} in {country or 'no country'}"
+                union(other, pid, reason)
         clusters: dict[str, list[str]] = defaultdict(list)
         for pid in party_ids:
             clusters[find(pid)].append(pid)
@@ -225,7 +224,19 @@ class PartyBook:
                 company.countries.update(_props(entity, "country"))
                 company.registration_numbers.update(_props(entity, "registrationNumber"))
                 company.addresses.update(address_key(a) for a in _props(entity, "address"))
+                company.registry_ids += [rid for rid, _ in records[pid] if rid not in company.registry_ids]
+                company.incorporated = company.incorporated or _first_date(_props(entity, "incorporationDate"))
                 self.company_of[pid] = company
+            for rid in company.registry_ids:
+                record = self.entities[rid]
+                company.incorporated = _first_date(_props(record, "incorporationDate")) or company.incorporated
+                company.addresses.update(address_key(a) for a in _props(record, "address"))
+                company.countries.update(_props(record, "country") + _props(record, "jurisdiction"))
+
+    def _numbers_conflict(self, a: str, b: str) -> bool:
+        numbers = [{registration_key(n) for n in _props(self.entities.get(pid, {}), "registrationNumber")}
+                   for pid in (a, b)]
+        return bool(numbers[0] and numbers[1] and not numbers[0] & numbers[1])
 
     # -- the registry -----------------------------------------------------------------------------------
 
@@ -234,7 +245,7 @@ class PartyBook:
         by_name: dict[str, list[str]] = defaultdict(list)
         by_address: dict[str, list[str]] = defaultdict(list)
         for eid, entity in self.entities.items():
-            if entity.get("schema") not in ORGANISATIONS or eid in self.company_of:
+            if entity.get("schema") not in ORGANISATIONS or eid in self._party_ids or eid in self.listed:
                 continue
             for number in _props(entity, "registrationNumber"):
                 by_number[registration_key(number)].append(eid)
@@ -242,40 +253,51 @@ class PartyBook:
                 key = token_key(name)
                 if key and eid not in by_name[key]:
                     by_name[key].append(eid)
+                words = name_key(name).split()
+                if len(words) >= 2 and eid not in by_name["^" + " ".join(words[:2])]:
+                    by_name["^" + " ".join(words[:2])].append(eid)  # by first two words, for short forms
             for address in _props(entity, "address"):
                 by_address[address_key(address)].append(eid)
         return by_number, by_name, by_address
 
-    def _link_registry(self) -> None:
-        by_number, by_name, by_address = self._registry_index()
-        for company in self.companies():
-            found: list[str] = []
-            for number in company.registration_numbers:
-                found += [r for r in by_number.get(registration_key(number), []) if r not in found]
-            if not found:
-                for key in (token_key(n) for n in company.names):
-                    for rid in by_name.get(key, []):
-                        countries = set(_props(self.entities[rid], "country")) | set(
-                            _props(self.entities[rid], "jurisdiction"))
-                        if rid not in found and (not countries or not company.countries
-                                                 or countries & company.countries):
-                            found.append(rid)
-            if not found:  # the same address, and a name close enough (legal forms written differently)
-                for address in company.addresses:
-                    for rid in by_address.get(address, []):
-                        registered = _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")
-                        if rid not in found and self.name_match(company.names, registered)[0] >= 0.9:
-                            found.append(rid)
-            company.registry_ids = found
-            for rid in found:
-                record = self.entities[rid]
-                company.incorporated = company.incorporated or _first_date(_props(record, "incorporationDate"))
-                company.addresses.update(address_key(a) for a in _props(record, "address"))
-                company.countries.update(_props(record, "country") + _props(record, "jurisdiction"))
-            if company.incorporated is None:
-                for pid in company.identifiers:
-                    company.incorporated = company.incorporated or _first_date(
-                        _props(self.entities.get(pid, {}), "incorporationDate"))
+    def _registry_records(self, entity: Mapping[str, Any],
+                          index: tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
+                          ) -> list[tuple[str, str]]:
+        """The registry records of one party entity, each with why: registration number; else the same
+        name in the same country; else the same address and a name that is a short form of the registered one."""
+        by_number, by_name, by_address = index
+        found: dict[str, str] = {}
+        for number in _props(entity, "registrationNumber"):
+            for rid in by_number.get(registration_key(number), []):
+                found.setdefault(rid, f"registration number {number}")
+        if found:
+            return list(found.items())
+        countries = set(_props(entity, "country"))
+        names = _props(entity, "name")
+        for name in names:
+            for rid in by_name.get(token_key(name), []):
+                theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
+                if not theirs or not countries or theirs & countries:
+                    found.setdefault(rid, f"name {name!r}")
+        if found:
+            return list(found.items())
+        for address in _props(entity, "address"):
+            for rid in by_address.get(address_key(address), []):
+                registered = _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")
+                if _short_form(names, registered, 1) or self.name_match(names, registered)[0] >= 0.9:
+                    found.setdefault(rid, f"address {address!r} and name {names[0] if names else ''!r}")
+        if found or not countries:
+            return list(found.items())
+        for name in names:  # a short form of the registered name (two words at least), in the same country
+            words = name_key(name).split()
+            if len(words) < 2:
+                continue
+            for rid in by_name.get("^" + " ".join(words[:2]), []):
+                registered = _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")
+                theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
+                if theirs & countries and _short_form([name], registered, 2):
+                    found.setdefault(rid, f"{name!r} is a short form of the registered name, in the same country")
+        return list(found.items())
 
     # -- the sanctions lists ----------------------------------------------------------------------------
 
@@ -400,6 +422,18 @@ class PartyBook:
     def merges_of(self, company: Company) -> list[Merge]:
         members = set(company.identifiers)
         return [m for m in self.merges if m.left in members or m.right in members]
+
+
+def _short_form(names: Sequence[str], registered: Sequence[str], min_words: int) -> bool:
+    """Whether a name is the registered name shortened: its words (legal forms aside, at least `min_words`)
+    start the other's."""
+    for name in names:
+        words = name_key(name).split()
+        for other in registered:
+            theirs = name_key(other).split()
+            if len(words) >= min_words and len(words) < len(theirs) and theirs[: len(words)] == words:
+                return True
+    return False
 
 
 def _percentage(values: Sequence[str]) -> float:

@@ -1,12 +1,14 @@
 """From a recovery's candidate lots and their custody trees to a defended conclusion (pure).
 
 Each branch of each candidate lot's custody tree is one possible history of the recovered unit. Its prior is
-the lot's likelihood times the share of the lot that went down the branch (a unit is as likely to come from
-a branch as the branch is large: at each split, the child's part of what was shipped); the evidence against the parties on it multiplies that by
-`evidence_factor` of the highest diversion score among its owners. The most probable branch is the
-chain; on it, the first party judged not legitimate is the diversion point and the owner before it the last
-authorised custodian. With nobody flagged the unit left the documented chain at its last custodian
-(an insider diversion): no diversion point, and the last custodian is the last authorised one.
+the lot's likelihood times the share of the lot that went down the branch (at each split, the child's part
+of what was shipped: a unit is as likely to come from a branch as the branch is large), lowered for a
+distributor's unsold stock and raised for an order far larger than its buyer usually takes. The evidence
+against the parties on it multiplies that by `evidence_factor` of the highest diversion score among its
+owners. The most probable branch is the chain; on it, the first party judged not legitimate is the
+diversion point and the owner before it the last authorised custodian. With nobody flagged the unit left
+the documented chain at its last custodian (an insider diversion): no diversion point, and the last
+custodian is the last authorised one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanctrace.tracing.chains import Branch
-from sanctrace.tracing.judge import Judgement, Weights
+from sanctrace.tracing.judge import Flag, Judgement, Weights
 
 STATUSES = ("traced", "ambiguous", "untraced", "unresolved_part")
 
@@ -68,12 +70,18 @@ class TraceResult:
         }
 
 
+# party -> (90th percentile of its order quantities, how many orders stated one)
+Usual = Callable[[str], tuple[float | None, int] | None]
+
+
 def score_branches(histories: Sequence[LotHistory], judge: Callable[[str], Judgement], weights: Weights,
-                   sellers: frozenset[str] | set[str] = frozenset()) -> list[ScoredBranch]:
+                   sellers: frozenset[str] | set[str] = frozenset(), usual: Usual = lambda party: None,
+                   ) -> list[ScoredBranch]:
     """Every branch of every candidate lot, with its prior and its evidence-weighted weight, best first.
 
     `sellers` are parties that pass goods on elsewhere in the ledger: a branch ending with one of them is
-    its unsold stock, a less likely history of a unit found in a weapon (`stock_leaf_factor`).
+    its unsold stock, a less likely history of a unit found in a weapon (`stock_leaf_factor`). `usual` gives
+    a buyer's usual order: a last order far larger than usual raises the branch (`unusual_order_*`).
     """
     scored: list[ScoredBranch] = []
     for history in histories:
@@ -86,10 +94,24 @@ def score_branches(histories: Sequence[LotHistory], judge: Callable[[str], Judge
             prior = history.likelihood * branch.share
             if branch.hops[-1].destination in sellers:
                 prior *= weights.stock_leaf_factor
+            prior *= unusual_order_factor(branch, usual, weights)
             scored.append(ScoredBranch(history, branch, prior, prior * evidence_factor(suspicion, weights),
                                        suspicion))
     scored.sort(key=lambda s: (-s.weight, [h.time for h in s.branch.hops]))
     return scored
+
+
+def unusual_order_factor(branch: Branch, usual: Usual, weights: Weights) -> float:
+    """How unusual the last order is for its buyer: (quantity / the 90th percentile of its orders) ** exponent,
+    the ratio kept between 1 and its cap; 1 when the buyer has too few orders stating a quantity."""
+    last = branch.hops[-1]
+    typical = usual(last.destination)
+    if typical is None or typical[0] is None or last.quantity is None:
+        return 1.0
+    p90, counted = typical
+    if counted < weights.unusual_order_min_orders or p90 <= 0:
+        return 1.0
+    return min(max(last.quantity / p90, 1.0), weights.unusual_order_cap) ** weights.unusual_order_exponent
 
 
 def evidence_factor(suspicion: float, weights: Weights) -> float:
@@ -101,13 +123,13 @@ def evidence_factor(suspicion: float, weights: Weights) -> float:
 
 def conclude(recovery_id: str, part: dict[str, Any], part_confidence: float, histories: Sequence[LotHistory],
              judge: Callable[[str], Judgement], weights: Weights,
-             sellers: frozenset[str] | set[str] = frozenset()) -> TraceResult:
+             sellers: frozenset[str] | set[str] = frozenset(), usual: Usual = lambda party: None) -> TraceResult:
     """The trace of one recovery whose part was resolved."""
     lots = [{"lot": h.identifier, "likelihood": round(h.likelihood, 4), "reasons": h.reasons,
              "serial": h.serial} for h in histories]
     status = "ambiguous" if len(histories) > 1 else "traced"
     result = TraceResult(recovery_id, status, part, lots)
-    scored = score_branches(histories, judge, weights, sellers)
+    scored = score_branches(histories, judge, weights, sellers, usual)
     if not scored:
         result.status = "untraced"
         reason = ("no documented shipment of the candidate lot(s)" if histories
@@ -121,9 +143,10 @@ def conclude(recovery_id: str, part: dict[str, Any], part_confidence: float, his
     result.chain = [h.to_dict() for h in hops]
     result.last_known_custodian = hops[-1].destination
     owners = [hops[0].source] + [h.destination for h in hops if not h.possession_only]
+    judged = _judge_chain(owners, judge, weights)
     last_ok: str | None = None
     for position, party in enumerate(owners):
-        if not judge(party).legitimate(weights):
+        if not judged[position].legitimate(weights):
             result.diversion_point = party
             result.suspects = owners[position:]
             break
@@ -131,12 +154,26 @@ def conclude(recovery_id: str, part: dict[str, Any], part_confidence: float, his
     else:
         result.suspects = owners[-1:]
     result.last_authorized_custodian = last_ok
-    result.evidence = _evidence(best, owners, judge, weights, len(scored))
+    result.evidence = _evidence(best, owners, dict(zip(owners, judged)).__getitem__, weights, len(scored))
     result.alternatives = [
         {"lot": s.lot.identifier, "parties": s.branch.parties, "probability": round(s.weight / total, 4),
          "suspicion": round(s.suspicion, 4)} for s in scored[1:6]
     ]
     return result
+
+
+def _judge_chain(owners: list[str], judge: Callable[[str], Judgement], weights: Weights) -> list[Judgement]:
+    """Each owner's judgement on this chain: a party that already carries some flag and hands the goods
+    straight to a party judged not legitimate is flagged as its supplier (working back up the chain)."""
+    judged = [judge(party) for party in owners]
+    for position in range(len(owners) - 2, 0, -1):
+        current, onward = judged[position], judged[position + 1]
+        if current.flags and current.legitimate(weights) and not onward.legitimate(weights):
+            judged[position] = current.with_flag(Flag(
+                "supplies_flagged", weights.flags["supplies_flagged"],
+                f"hands the goods straight to {owners[position + 1]}, judged not legitimate "
+                f"(score {onward.score:.2f})", (owners[position + 1],)))
+    return judged
 
 
 def _evidence(best: ScoredBranch, owners: list[str], judge: Callable[[str], Judgement], weights: Weights,
