@@ -63,11 +63,19 @@ class Tracer:
     # -- reading the ledger ----------------------------------------------------------------------------
 
     def events_of(self, identifier: str) -> list[EventRecord]:
-        if identifier not in self._events:
-            self._events[identifier] = [
-                EventRecord.from_body(event_id, body, event_time, origin, reporter)
-                for event_id, body, event_time, origin, reporter in self.store.custody_events(identifier)]
+        self._fetch([identifier])
         return self._events[identifier]
+
+    def _fetch(self, identifiers: Sequence[str]) -> None:
+        """The events of the identifiers not yet read, in one indexed lookup."""
+        missing = [i for i in identifiers if i not in self._events]
+        if not missing:
+            return
+        records: dict[str, EventRecord] = {}
+        for obj, rows in self.store.custody_events(missing).items():
+            self._events[obj] = [
+                records.setdefault(event_id, EventRecord.from_body(event_id, body, event_time, origin, reporter))
+                for event_id, body, event_time, origin, reporter in rows]
 
     def custody(self, identifier: str) -> CustodyBuilder:
         builder = CustodyBuilder(identifier)
@@ -75,8 +83,9 @@ class Tracer:
             wanted = builder.next_objects()
             if not wanted and not builder.pending:
                 return builder
+            self._fetch(wanted)
             for obj in wanted:
-                builder.add_events(obj, self.events_of(obj))
+                builder.add_events(obj, self._events[obj])
             builder.run()
 
     # -- judging ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the middle of a capture leaves the store as it was before that document.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,8 @@ class EventFilter:
     limit: int | None = None
 
 
+_LGTIN = re.compile(r"^https://id\.gs1\.org/01/([0-9]{14})/10/(.+)$")
+
 _ROLES_BY_MATCH = {
     "match_epc": ("epc", "child", "input", "output"),
     "match_epc_class": ("quantity", "child_quantity", "input_quantity", "output_quantity"),
@@ -66,6 +69,10 @@ _ROLES_BY_MATCH = {
     "match_input_epc": ("input",),
     "match_output_epc": ("output",),
 }
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
 
 
 class Store:
@@ -216,6 +223,42 @@ class Store:
                               ("event_transactions", transactions)):
             if columns["event_id"]:
                 self._append(name, pa.table(columns, schema=schemas[name]))
+        self._record_lots(events)
+
+    def _record_lots(self, events: Sequence[Event]) -> None:
+        """Keep the lots table: each LGTIN named, its earliest event, its commissioned quantity."""
+        lots: dict[str, list[Any]] = {}
+        for e in events:
+            commissioning = e.biz_step == "https://ref.gs1.org/cbv/BizStep-commissioning"
+            for o in e.objects:
+                match = _LGTIN.match(o.object)
+                if match is None:
+                    continue
+                known = lots.get(o.object)
+                quantity = o.quantity if commissioning else None
+                if known is None:
+                    lots[o.object] = [o.object, match[1], match[2], e.event_time, quantity]
+                else:
+                    known[3] = min(known[3], e.event_time)
+                    known[4] = quantity if known[4] is None else (known[4] if quantity is None
+                                                                  else max(known[4], quantity))
+        if not lots:
+            return
+        rows = list(lots.values())
+        table = pa.table({
+            "object": [r[0] for r in rows], "gtin": [r[1] for r in rows], "lot": [r[2] for r in rows],
+            "first_seen": pa.array([r[3] for r in rows], pa.timestamp("us", tz="UTC")),
+            "commissioned": pa.array([r[4] for r in rows], pa.float64()),
+        })
+        self.connection.register("staged_lots", table)
+        try:
+            self.connection.execute(
+                """INSERT INTO lots SELECT * FROM staged_lots ON CONFLICT (object) DO UPDATE SET
+                   first_seen = least(lots.first_seen, excluded.first_seen),
+                   commissioned = coalesce(greatest(lots.commissioned, excluded.commissioned), lots.commissioned,
+                                           excluded.commissioned)""")
+        finally:
+            self.connection.unregister("staged_lots")
 
     def _append(self, table_name: str, table: pa.Table) -> None:
         self.connection.register("staged_rows", table)
@@ -390,25 +433,41 @@ class Store:
             "SELECT event_id, role, quantity, uom FROM event_objects WHERE object = ?", [identifier]
         ).fetchall()
 
-    def custody_events(self, identifier: str) -> list[tuple[Any, ...]]:
-        """(event_id, body, event_time, origin, reporter) of every live event naming one identifier."""
-        rows = self.connection.execute(
-            """SELECT DISTINCT e.event_id, e.body, e.event_time, e.origin, e.reporter
-               FROM event_objects o JOIN events e ON e.event_id = o.event_id
-               WHERE o.object = ? AND e.event_id NOT IN (SELECT event_id FROM error_declarations)""",
-            [identifier]).fetchall()
-        return [(r[0], orjson.loads(r[1]), r[2], r[3], r[4]) for r in rows]
+    def custody_events(self, identifiers: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """For each identifier, (event_id, body, event_time, origin, reporter) of every live event naming it.
+
+        Two index lookups whatever the size of the ledger: the identifiers in event_objects (ART index on
+        object), then those events by primary key (both as IN lists of placeholders, which DuckDB answers
+        with index scans).
+        """
+        found: dict[str, list[tuple[Any, ...]]] = {identifier: [] for identifier in identifiers}
+        if not identifiers:
+            return found
+        mentions = self.connection.execute(
+            f"SELECT object, event_id FROM event_objects WHERE object IN ({_placeholders(identifiers)})",
+            list(identifiers)).fetchall()
+        ids = sorted({event_id for _, event_id in mentions})
+        if not ids:
+            return found
+        events = {r[0]: r for r in self.connection.execute(
+            f"""SELECT event_id, body, event_time, origin, reporter FROM events
+                WHERE event_id IN ({_placeholders(ids)})
+                  AND event_id NOT IN (SELECT event_id FROM error_declarations)""", ids).fetchall()}
+        bodies: dict[str, Any] = {}
+        for obj, event_id in sorted(set(mentions)):
+            row = events.get(event_id)
+            if row is None:
+                continue  # retracted
+            if event_id not in bodies:
+                bodies[event_id] = orjson.loads(row[1])
+            found[obj].append((event_id, bodies[event_id], row[2], row[3], row[4]))
+        return found
 
     def lots_of_gtin(self, gtin: str) -> list[tuple[str, datetime, float | None]]:
         """(lot identifier, first event time, commissioned quantity) of every lot of one GTIN in the ledger."""
-        prefix = f"https://id.gs1.org/01/{gtin}/10/"
         return [tuple(r) for r in self.connection.execute(  # type: ignore[misc]
-            """SELECT o.object, min(e.event_time),
-                      max(CASE WHEN e.biz_step = 'https://ref.gs1.org/cbv/BizStep-commissioning'
-                               THEN o.quantity END)
-               FROM event_objects o JOIN events e ON e.event_id = o.event_id
-               WHERE o.object >= ? AND o.object < ? GROUP BY o.object ORDER BY 2, 1""",
-            [prefix, prefix[:-1] + "0"]).fetchall()]
+            "SELECT object, first_seen, commissioned FROM lots WHERE gtin = ? ORDER BY first_seen, object",
+            [gtin]).fetchall()]
 
     def recoveries(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         sql = ("SELECT recovery_id, recovered_on, country, weapon_system, manufacturer, part_number, lot_code, "

@@ -107,6 +107,65 @@ MIGRATIONS: list[str] = [
         document_id   VARCHAR NOT NULL
     );
     """,
+    # 1 -> 2: sanctions lists, each version replacing the last, with the history of what changed.
+    """
+    CREATE TABLE list_versions (
+        list_id     VARCHAR NOT NULL,                -- stable across versions: eu-fsf, us-ofac-sdn, ...
+        document_id VARCHAR NOT NULL,                -- sha256 of the file(s) of this version
+        sources     VARCHAR NOT NULL,                -- the file names, comma-separated
+        format      VARCHAR NOT NULL,                -- eu-fsf-xml | ofac-sdn-xml | ofac-advanced-xml | ...
+        title       VARCHAR,
+        issued_on   VARCHAR,                         -- the date the list states it was published
+        ingested_at TIMESTAMPTZ NOT NULL,
+        records     BIGINT NOT NULL,
+        added       BIGINT NOT NULL,
+        changed     BIGINT NOT NULL,
+        delisted    BIGINT NOT NULL
+    );
+    CREATE TABLE listed_entities (
+        list_id     VARCHAR NOT NULL,
+        entity_id   VARCHAR NOT NULL,
+        schema      VARCHAR NOT NULL,
+        caption     VARCHAR,
+        listed      BOOLEAN NOT NULL,                -- a listed party; else a related entity (address, ownership)
+        programme   VARCHAR,
+        listed_on   VARCHAR,
+        record_id   VARCHAR,                         -- the record's id on the list
+        body        JSON NOT NULL,                   -- the FollowTheMoney entity
+        fingerprint VARCHAR NOT NULL,                -- sha256 of entity and listing: tells a changed record
+        document_id VARCHAR NOT NULL,
+        PRIMARY KEY (list_id, entity_id)
+    );
+    CREATE TABLE list_changes (
+        list_id     VARCHAR NOT NULL,
+        document_id VARCHAR NOT NULL,
+        entity_id   VARCHAR NOT NULL,
+        change      VARCHAR NOT NULL,                -- added | changed | delisted
+        caption     VARCHAR,
+        changed_at  TIMESTAMPTZ NOT NULL
+    );
+    CREATE INDEX list_changes_by_list ON list_changes (list_id);
+    """,
+    # 2 -> 3: the lots of each GTIN, kept as events arrive (tracing by date code looks lots up by GTIN).
+    """
+    CREATE TABLE lots (
+        object       VARCHAR PRIMARY KEY,            -- the LGTIN as a Digital Link
+        gtin         VARCHAR NOT NULL,
+        lot          VARCHAR NOT NULL,
+        first_seen   TIMESTAMPTZ NOT NULL,           -- its earliest event (its commissioning, normally)
+        commissioned DOUBLE                          -- the quantity its commissioning event states
+    );
+    CREATE INDEX lots_by_gtin ON lots (gtin);
+    INSERT INTO lots
+    SELECT o.object,
+           regexp_extract(o.object, '^https://id\.gs1\.org/01/([0-9]{14})/10/', 1),
+           regexp_extract(o.object, '/10/(.+)$', 1),
+           min(e.event_time),
+           max(CASE WHEN e.biz_step = 'https://ref.gs1.org/cbv/BizStep-commissioning' THEN o.quantity END)
+    FROM event_objects o JOIN events e ON e.event_id = o.event_id
+    WHERE regexp_matches(o.object, '^https://id\.gs1\.org/01/[0-9]{14}/10/.+$')
+    GROUP BY o.object;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
