@@ -158,12 +158,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX lots_by_gtin ON lots (gtin);
     INSERT INTO lots
     SELECT o.object,
-           regexp_extract(o.object, '^https://id\.gs1\.org/01/([0-9]{14})/10/', 1),
+           regexp_extract(o.object, '^https://id[.]gs1[.]org/01/([0-9]{14})/10/', 1),
            regexp_extract(o.object, '/10/(.+)$', 1),
            min(e.event_time),
            max(CASE WHEN e.biz_step = 'https://ref.gs1.org/cbv/BizStep-commissioning' THEN o.quantity END)
     FROM event_objects o JOIN events e ON e.event_id = o.event_id
-    WHERE regexp_matches(o.object, '^https://id\.gs1\.org/01/[0-9]{14}/10/.+$')
+    WHERE regexp_matches(o.object, '^https://id[.]gs1[.]org/01/[0-9]{14}/10/.+$')
     GROUP BY o.object;
     """,
 ]
