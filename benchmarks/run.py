@@ -1,12 +1,16 @@
-"""`make bench`: capture and query figures, each next to a ceiling measured in the same run.
+"""`make bench`: capture, query, tracing and scale figures, each next to a reference measured in the same run.
 
 * EPCIS JSON-LD ingest events/s  vs  orjson parsing the same bytes (the ceiling: nothing can ingest faster
   than it can parse);
 * sales-ledger CSV ingest rows/s  vs  DuckDB's own read_csv of the same file;
 * p50 / p99 of a by-lot event query (`sanctrace events --epc-class LOT`) at 1M and 10M stored events, next to
-  the bare DuckDB index lookup it is made of.
+  the bare DuckDB index lookup it is made of;
+* tracing at 1M and 10M stored events (a simulated world ingested on top of filler events): traces/s of
+  `trace --all` and p50 / p99 of one trace from a cold cache, next to the bare lookups a trace is made of;
+* scale: simulate, ingest and `trace --all` at world scales 1 and 10 (more with --scales), with time and
+  peak memory.
 
-Usage: python -m benchmarks.run [--events 50000] [--sizes 1000000,10000000] [--out bench-out]
+Usage: python -m benchmarks.run [--events 50000] [--sizes 1000000,10000000] [--scales 1,10] [--out bench-out]
 No timing is asserted anywhere; the figures are printed with the machine's context.
 """
 
@@ -155,11 +159,102 @@ def bench_lot_query(out: Path, n: int) -> None:
     print(f"  sanctrace events --epc-class {percentiles(full)}")
 
 
+class PeakMemory:
+    """The process's peak resident memory while a block runs (sampled every 50 ms)."""
+
+    def __enter__(self) -> PeakMemory:
+        import threading
+
+        self.peak = psutil.Process().memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        process = psutil.Process()
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, process.memory_info().rss)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def bench_trace(out: Path, n: int) -> None:
+    """A scale-1 simulated world ingested into a store already holding n filler events, then traced."""
+    from sanctrace.ops.trace import Tracer
+    from sanctrace.ops.world import ingest_world
+    from sanctrace.simulate import simulate_world
+    from sanctrace.tracing.judge import Weights
+
+    world = out / "trace-world"
+    if not world.exists():
+        simulate_world(world, seed=1, scale=1.0)
+    db = out / f"trace-{n}.duckdb"
+    db.unlink(missing_ok=True)
+    fill_store(db, n)
+    with Store.open(db) as store:
+        ingest_world(store, world, NOW)
+        total = store.stats()["events"]
+        tracer = Tracer(store, Weights.load())
+        recoveries = store.recoveries()
+        start = time.perf_counter()
+        tracer.trace_all(recoveries)
+        every = time.perf_counter() - start
+        single, lookups, lot_lists = [], [], []
+        for recovery in recoveries:
+            tracer._events.clear()  # a cold cache: every lookup goes to the store
+            single.append(timed(lambda recovery=recovery: tracer.trace(recovery)))
+        for lot, *_ in store.connection.execute("SELECT object FROM lots USING SAMPLE 200 ROWS").fetchall():
+            lookups.append(timed(lambda lot=lot: store.custody_events([lot])))
+            lot_lists.append(timed(lambda lot=lot: store.lots_of_gtin(lot.split("/")[4])))
+    print(f"Tracing at {total:,} stored events ({len(recoveries)} recoveries of a simulated world):")
+    print(f"  trace --all                 {len(recoveries) / every:>8,.1f} traces/s ({every:.1f} s, recurrence pass "
+          "included)")
+    print(f"  one trace, cold cache       {percentiles(single)}")
+    print(f"  bare lookup: a lot's events {percentiles(lookups)}")
+    print(f"  bare lookup: a GTIN's lots  {percentiles(lot_lists)}")
+
+
+def bench_scale(out: Path, scale: float) -> None:
+    from sanctrace.ops.trace import Tracer
+    from sanctrace.ops.world import ingest_world
+    from sanctrace.simulate import simulate_world
+    from sanctrace.tracing.judge import Weights
+
+    world = out / f"scale-{scale:g}"
+    with PeakMemory() as simulated:
+        summary = simulate_world(world, seed=1, scale=scale, overwrite=True)
+    db = out / f"scale-{scale:g}.duckdb"
+    db.unlink(missing_ok=True)
+    with Store.open(db) as store:
+        with PeakMemory() as ingested:
+            start = time.perf_counter()
+            ingest_world(store, world, NOW)
+            ingest = time.perf_counter() - start
+        events = store.stats()["events"]
+        with PeakMemory() as traced:
+            start = time.perf_counter()
+            tracer = Tracer(store, Weights.load())
+            recoveries = store.recoveries()
+            tracer.trace_all(recoveries)
+            trace = time.perf_counter() - start
+    gib = 2**30
+    print(f"  scale {scale:>5g}: {events:>10,} events  simulate {summary.seconds:7.1f} s "
+          f"({simulated.peak / gib:.2f} GiB)  ingest {ingest:7.1f} s = {events / ingest:>7,.0f} ev/s "
+          f"({ingested.peak / gib:.2f} GiB)  trace --all {len(recoveries):>5} in {trace:6.1f} s "
+          f"({traced.peak / gib:.2f} GiB)")
+    shutil.rmtree(world, ignore_errors=True)
+    db.unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=50_000, help="events in the ingest document")
     parser.add_argument("--rows", type=int, default=200_000, help="rows in the sales ledger")
     parser.add_argument("--sizes", default="1000000,10000000", help="stored events for the query benchmark")
+    parser.add_argument("--scales", default="1,10", help="world scales for the scale benchmark")
     parser.add_argument("--out", type=Path, default=Path("bench-out"), help="scratch folder (deleted after)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -167,8 +262,14 @@ def main() -> None:
     try:
         bench_ingest(args.out, args.events)
         bench_sales(args.out, args.rows)
-        for size in (int(s) for s in args.sizes.split(",") if s):
+        sizes = [int(size) for size in args.sizes.split(",") if size]
+        for size in sizes:
             bench_lot_query(args.out, size)
+        for size in sizes:
+            bench_trace(args.out, size)
+        print("Scale (simulate, ingest everything, trace every recovery; peak resident memory in brackets):")
+        for scale in (float(x) for x in args.scales.split(",") if x):
+            bench_scale(args.out, scale)
     finally:
         shutil.rmtree(args.out, ignore_errors=True)
 
