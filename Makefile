@@ -28,6 +28,7 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.names
 
 lint: setup
 	$(BIN)/python -m ruff check sanctrace tests benchmarks

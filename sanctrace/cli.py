@@ -221,6 +221,39 @@ def ingest_recoveries(files: FilesArg, strict: StrictOpt = False, fmt: FormatOpt
     _run_ingest(files, fmt, ingest_ops.ingest_recoveries, strict=strict)
 
 
+@ingest_app.command("lists")
+def ingest_lists(files: FilesArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Load sanctions lists in their official formats: EU FSF XML, OFAC SDN XML / advanced XML / CSV, UN XML,
+    UK XML / CSV, FollowTheMoney JSON lines. A new version of a list replaces the old one.
+
+    OFAC CSV companions (add.csv, alt.csv, sdn_comments.csv) go in the same call as their sdn.csv.
+    Example: sanctrace ingest lists eu-fsf.xml sdn_advanced.xml consolidated.xml
+    """
+    from sanctrace.ops.screening import ingest_lists as load
+
+    try:
+        with _open_store() as store:
+            results = load(store, list(_read_inputs(files)), _now())
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    if fmt is not OutputFormat.table:
+        dicts = [r.to_dict() for r in results]
+        _emit_json(dicts) if fmt is OutputFormat.json else _emit_jsonl(dicts)
+    else:
+        table = Table(title="Sanctions lists")
+        for column in ("list", "format", "records", "listed", "added", "changed", "delisted", "status"):
+            table.add_column(column, overflow="fold")
+        for r in results:
+            status = (f"[red]refused: {r.error}[/red]" if r.error
+                      else "unchanged" if r.unchanged else "[green]ok[/green]")
+            table.add_row(r.list_id or ", ".join(r.sources), r.format or "", str(r.records), str(r.listed),
+                          str(r.added), str(r.changed), str(r.delisted), status)
+        out.print(table)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
 # -- query ---------------------------------------------------------------------------------------------
 
 
@@ -603,6 +636,129 @@ def evaluate(
         _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
         return
     out.print(evaluation.report.render_text(), highlight=False)
+
+
+@app.command("screen")
+def screen(
+    name: Annotated[str | None, typer.Argument(help="A name to screen (or use --input).", show_default=False)] = None,
+    schema: Annotated[str, typer.Option("--schema", help="Company, Organization, Person or LegalEntity.")] = (
+        "LegalEntity"),
+    country: Annotated[str | None, typer.Option("--country", help="ISO country code of the party.")] = None,
+    input_file: Annotated[Path | None, typer.Option("--input", help="CSV of queries: id,schema,name,country "
+                                                    "(optional: registration_number,address,birth_date).")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Report matches at or above this score "
+                                             "(0..1).")] = 0.7,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many matches per query.")] = 10,
+    workers: Annotated[int, typer.Option("--workers", help="Processes screening a large --input.")] = 1,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Screen names against the listed parties (sanctions lists and entities with topic sanction), across
+    scripts and transliterations, with an explanation per feature.
+
+    Example: sanctrace screen "OOO Romashka" --schema Company --country ru
+    """
+    from sanctrace.ops.screening import screen as run_screen
+    from sanctrace.screening.parties import Query, read_queries
+
+    try:
+        if input_file is not None:
+            queries = read_queries(input_file.read_text(encoding="utf-8"), str(input_file))
+        elif name:
+            queries = [Query("1", name, schema, country.lower() if country else None)]
+        else:
+            raise SanctraceError("give a NAME, or --input QUERIES.csv")
+        with _open_store(read_only=True) as store:
+            results = run_screen(store, queries, threshold, limit, workers=workers)
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    dicts = [r.to_dict() for r in results]
+    if fmt is OutputFormat.jsonl:
+        _emit_jsonl(dicts)
+    elif fmt is OutputFormat.json:
+        _emit_json(dicts)
+    else:
+        for result in results:
+            table = Table(title=f"{result.query.query_id}: {result.query.name!r} — {len(result.matches)} match(es) "
+                                f"at or above {threshold}")
+            for column in ("score", "listed party", "why"):
+                table.add_column(column, overflow="fold")
+            for match in result.matches:
+                table.add_row(f"{match.score:.2f}", f"{match.caption}\n[dim]{match.entity_id}[/dim]", match.summary())
+            out.print(table)
+
+
+@app.command("check-order")
+def check_order(
+    order_file: Annotated[Path, typer.Argument(help="The order as JSON: order_id, customer, ship_to, end_user, "
+                                               "country, items.", show_default=False)],
+    threshold: Annotated[float, typer.Option("--threshold", help="Screening threshold (0..1).")] = 0.7,
+    weights: WeightsOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Check an order before it ships: clear, review or block, with every reason (screening hits, control by
+    listed parties, CHPL tiers, destination risk, red flags, appearance in recovered components' custody chains).
+
+    Exit status: 0 clear, 1 review, 3 block. Example: sanctrace check-order order.json
+    """
+    from sanctrace.ops.screening import check_order as run_check
+    from sanctrace.ops.trace import parties_in_chains
+    from sanctrace.screening.orders import read_order
+
+    try:
+        try:
+            order = read_order(orjson.loads(order_file.read_bytes()))
+        except (OSError, orjson.JSONDecodeError) as exc:
+            raise SanctraceError(f"{order_file}: cannot read the order ({exc})") from None
+        with _open_store(read_only=True) as store:
+            seen = parties_in_chains(store, _weights(weights))
+            checked = run_check(store, order, _now(), seen, threshold)
+    except SanctraceError as exc:
+        _fail(exc)
+        return
+    result = checked.to_dict()
+    if fmt is not OutputFormat.table:
+        _emit_json(result) if fmt is OutputFormat.json else _emit_jsonl([result])
+    else:
+        colour = {"clear": "green", "review": "yellow", "block": "red"}[checked.verdict]
+        out.print(f"Order {checked.order_id}: [bold {colour}]{checked.verdict.upper()}[/bold {colour}]")
+        table = Table()
+        for column in ("verdict", "reason", "party", "detail"):
+            table.add_column(column, overflow="fold")
+        for reason in result["reasons"]:
+            table.add_row(reason["verdict"], reason["code"], reason["party"] or "", reason["detail"])
+        out.print(table)
+    raise typer.Exit({"clear": 0, "review": 1, "block": 3}[checked.verdict])
+
+
+@app.command("eval-names")
+def eval_names(
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="The labelled name pairs (shared/data/name_matching "
+                                           "next to the project).")] = Path("../shared/data/name_matching"),
+    threshold: Annotated[float, typer.Option("--threshold", help="Decision threshold (0..1).")] = 0.7,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Score the name matcher on labelled pairs: precision, recall and F1 per set (LogicV2 beside it: make bench).
+
+    Example: sanctrace eval-names --threshold 0.7
+    """
+    from sanctrace.ops.screening import eval_names as run_eval
+
+    if not data_dir.is_dir():
+        _fail(SanctraceError(f"{data_dir}: no such directory"))
+        return
+    report = run_eval(data_dir, threshold)
+    figures = report.to_dict()
+    if fmt is not OutputFormat.table:
+        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+        return
+    table = Table(title=f"Name matching at threshold {threshold} ({figures['seconds']} s)")
+    for column in ("set", "pairs", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column != "set" else "left")
+    for card in figures["scorecards"]:
+        table.add_row(card["case_set"], str(card["pairs"]), f"{card['precision']:.3f}", f"{card['recall']:.3f}",
+                      f"{card['f1']:.3f}")
+    out.print(table)
 
 
 @app.command("demo")

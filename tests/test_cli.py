@@ -98,3 +98,31 @@ def test_bad_query_parameter_is_a_clear_error(tmp_path):
     run("ingest", "parts", str(EXAMPLES / "parts.csv"), db=db)
     result = run("events", "--source", "owning_party", db=db)
     assert result.exit_code == 2 and "TYPE=PARTY" in result.stderr
+
+
+def test_screen_finds_a_listed_party_across_scripts(tmp_path):
+    db = tmp_path / "s.duckdb"
+    listed = {"id": "eu-1", "schema": "Company", "properties": {"name": ["ООО Ромашка Электроникс"],
+                                                               "country": ["ru"], "topics": ["sanction"]}}
+    run("ingest", "entities", "-", input=orjson.dumps(listed), db=db)
+    result = run("screen", "Romashka Elektroniks OOO", "--schema", "Company", "--format", "jsonl", db=db)
+    [line] = [orjson.loads(x) for x in result.stdout.splitlines()]
+    assert result.exit_code == 0 and line["matches"][0]["entity_id"] == "eu-1"
+    assert line["matches"][0]["explanation"]["summary"]
+    nothing = run("screen", "Bayern Flugtechnik GmbH", "--format", "jsonl", db=db)
+    assert orjson.loads(nothing.stdout)["matches"] == []
+
+
+def test_check_order_verdict_is_the_exit_status(tmp_path):
+    db = tmp_path / "s.duckdb"
+    run("ingest", "parts", str(EXAMPLES / "parts.csv"), db=db)
+    order = {"order_id": "SO-1", "customer": {"name": "Rheinland Elektronik GmbH", "country": "de"},
+             "country": "ru", "items": [{"part_number": "VS-STM32X7-TR", "quantity": 5}]}
+    path = tmp_path / "order.json"
+    path.write_bytes(orjson.dumps(order))
+    result = run("check-order", str(path), "--format", "json", db=db)
+    assert result.exit_code == 3 and orjson.loads(result.stdout)["verdict"] == "block"
+    order["country"] = "de"
+    path.write_bytes(orjson.dumps(order))
+    result = run("check-order", str(path), "--format", "json", db=db)
+    assert result.exit_code in (0, 1) and orjson.loads(result.stdout)["verdict"] in ("clear", "review")

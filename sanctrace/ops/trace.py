@@ -297,6 +297,20 @@ def facilitators(store: Store, weights: Weights, progress: Progress | None = Non
     return rank_facilitators(results, tracer.book, lambda party: tracer.judge(party, None))
 
 
+def parties_in_chains(store: Store, weights: Weights) -> frozenset[str]:
+    """Every identifier of every company on the custody chain of a recovered component."""
+    recoveries = store.recoveries()
+    if not recoveries:
+        return frozenset()
+    tracer = Tracer(store, weights)
+    seen: set[str] = set()
+    for result in tracer.trace_all(recoveries):
+        for hop in result.chain:
+            for party in (hop["from"], hop["to"]):
+                seen.update(tracer.book.company(party).identifiers)
+    return frozenset(seen)
+
+
 def show_party(store: Store, party: str, weights: Weights) -> dict[str, Any]:
     """A party's company: every identifier, why they were merged, and what the entity data says."""
     tracer = Tracer(store, weights)

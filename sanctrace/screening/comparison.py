@@ -1,0 +1,373 @@
+"""Comparing two names part by part, keeping the evidence for every part (pure).
+
+For one pair of analysed names:
+
+1. identical comparable forms score 1.0, each part `exact` (or `transliteration` when written in two scripts);
+2. rigour pairs the parts it recognises on both sides (symbols: one given name in any script or spelling, one
+   legal form, initials, numbers); each pairing it proposes is tried;
+3. the parts left over are put in order (a person's name parts in any order) and compared by rigour's residue
+   distance (typos, split or merged tokens);
+4. what is still unmatched is tried against the other side's leftovers with rules rigour misses: initials
+   (J ≈ Joachim), doubled letters and swapped neighbours (Mohamad ≈ Mohammad, Sko ≈ Sok) and, between names
+   written in two scripts, the same sound (metaphone: Трейд ≈ Trade) or, for a consonantal script (Arabic,
+   Hebrew, Thai, Indic), the same consonant skeleton;
+5. each part's score is weighted — a legal form or a patronymic on one side only barely counts, a part of the
+   query missing from the candidate counts much more than one of the candidate's missing from the query — and
+   the weighted mean is the name's score.
+
+When the two names share no script and one of them is in a script rigour does not latinise, the comparison is
+made again on the Latin transliteration, and the better of the two is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rigour.names import (
+    Name,
+    NamePart,
+    NamePartTag,
+    NameTypeTag,
+    Symbol,
+    SymbolCategory,
+    align_person_name_order,
+    compare_parts,
+    pair_symbols,
+)
+from rigour.text.scripts import common_scripts
+
+from sanctrace.screening.names import AnalysedName, is_patronymic, skeletons, squeeze
+
+# How much a pairing made by rigour's symbols is worth (score) and how much it weighs in the mean (weight).
+SYMBOL_SCORES = {SymbolCategory.ORG_CLASS: 1.0, SymbolCategory.INITIAL: 0.9, SymbolCategory.NAME: 0.9,
+                 SymbolCategory.NICK: 0.6, SymbolCategory.SYMBOL: 0.9, SymbolCategory.DOMAIN: 0.9,
+                 SymbolCategory.NUMERIC: 1.0, SymbolCategory.LOCATION: 0.9, SymbolCategory.PHONETIC: 0.8}
+SYMBOL_WEIGHTS = {SymbolCategory.ORG_CLASS: 0.5, SymbolCategory.INITIAL: 0.5, SymbolCategory.NICK: 0.8,
+                  SymbolCategory.SYMBOL: 0.3, SymbolCategory.DOMAIN: 0.7, SymbolCategory.NUMERIC: 1.3,
+                  SymbolCategory.LOCATION: 0.8}
+SYMBOL_HOW = {SymbolCategory.ORG_CLASS: "legal form", SymbolCategory.INITIAL: "initial",
+              SymbolCategory.NAME: "alias", SymbolCategory.NICK: "nickname", SymbolCategory.NUMERIC: "number",
+              SymbolCategory.PHONETIC: "phonetic"}
+
+EXTRA_QUERY_WEIGHT = 0.8  # a query part the candidate lacks
+EXTRA_CANDIDATE_WEIGHT = {NameTypeTag.PER: 0.2}  # a candidate part the query lacks (people: middle names...)
+EXTRA_CANDIDATE_DEFAULT = 0.3
+EXTRA_FACTORS = {"legal form": 0.3, "patronymic": 0.15, "stopword": 0.5, "generic word": 0.6, "number": 1.3}
+CONFLICT_WEIGHTS = {"legal form": 1.0, "number": 1.3, "patronymic": 1.0}  # both sides have one; they differ
+
+# Rules for leftovers rigour could not pair: (how, score, weight).
+INITIAL = ("initial", 0.9, 0.5)
+DOUBLED_LETTERS = ("spelling: doubled letters", 0.95, 1.0)
+SWAPPED_LETTERS = ("spelling: swapped letters", 0.9, 1.0)
+SAME_SOUND = ("phonetic", 0.8, 1.0)
+CONSONANTS = ("consonant skeleton", 0.85, 1.0)
+TRANSLITERATED_CAP = 0.95  # no part matched through an ICU transliteration is certain
+
+
+@dataclass(frozen=True, slots=True)
+class PartMatch:
+    """The evidence for one part of a name: which parts, how they matched, their score and weight."""
+
+    query: str
+    candidate: str
+    how: str
+    score: float
+    weight: float
+
+    def describe(self) -> str:
+        if not self.candidate:
+            pair = f"{self.query!r} only in the query"
+        elif not self.query:
+            pair = f"{self.candidate!r} only in the candidate"
+        else:
+            pair = f"{self.query!r} ≈ {self.candidate!r}"
+        return f"{pair}: {self.how} ({self.score:.2f} × {self.weight:.2f})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "candidate": self.candidate, "how": self.how, "score": round(self.score, 3),
+                "weight": round(self.weight, 3)}
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    """The score of one query name against one candidate name, and the evidence for it."""
+
+    score: float
+    query: str
+    candidate: str
+    parts: tuple[PartMatch, ...]
+    transliterated: bool = False  # compared through the Latin transliteration of one side
+
+    def describe(self) -> str:
+        via = " (through transliteration)" if self.transliterated else ""
+        return f"{self.query!r} ~ {self.candidate!r}{via}: " + "; ".join(p.describe() for p in self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": round(self.score, 3), "query": self.query, "candidate": self.candidate,
+                "transliterated": self.transliterated, "parts": [p.to_dict() for p in self.parts]}
+
+
+NO_MATCH = NameComparison(0.0, "", "", ())
+
+
+def _forms(parts: Iterable[NamePart]) -> str:
+    return " ".join(part.form for part in parts)
+
+
+def _same_words(query: Sequence[NamePart], candidate: Sequence[NamePart]) -> str:
+    """`exact`, or `transliteration` when the same comparable words are written in different scripts."""
+    if _forms(query) == _forms(candidate) or common_scripts(_forms(query), _forms(candidate)):
+        return "exact"
+    return "transliteration"
+
+
+def _identical(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
+    how = _same_words(query.name.parts, candidate.name.parts)
+    parts = tuple(PartMatch(q.form, c.form, how, 1.0, 1.0) for q, c in zip(query.name.parts, candidate.name.parts))
+    return NameComparison(1.0, query.original, candidate.original, parts)
+
+
+def _symbol_match(edge: Any) -> PartMatch:
+    symbol: Symbol = edge.symbol
+    category = symbol.category
+    literal = edge.qstr == edge.rstr
+    how = SYMBOL_HOW.get(category, "synonym")
+    if category == SymbolCategory.NAME and literal:
+        how = _same_words(edge.qps, edge.rps)
+    elif category == SymbolCategory.ORG_CLASS:
+        how = f"legal form ({symbol.id})"
+    score = 1.0 if literal else SYMBOL_SCORES.get(category, 1.0)
+    return PartMatch(_forms(edge.qps), _forms(edge.rps), how, score, SYMBOL_WEIGHTS.get(category, 1.0))
+
+
+def _part_kind(part: NamePart, category: SymbolCategory | None) -> str | None:
+    """Why a part left unmatched weighs less (or more) than a plain word, if it does."""
+    if part.tag == NamePartTag.LEGAL or category == SymbolCategory.ORG_CLASS:
+        return "legal form"
+    if part.numeric or category == SymbolCategory.NUMERIC:
+        return "number"
+    if is_patronymic(part):
+        return "patronymic"
+    if part.tag == NamePartTag.STOP:
+        return "stopword"
+    if category == SymbolCategory.SYMBOL:
+        return "generic word"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _NameFacts:
+    """What the scorer needs to know about each part of a name, worked out once per name."""
+
+    kinds: dict[NamePart, str | None]
+    org_classes: dict[NamePart, str]
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_facts(name: Name) -> _NameFacts:
+    categories: dict[NamePart, SymbolCategory] = {}
+    org_classes: dict[NamePart, str] = {}
+    for span in name.spans:
+        for part in span.parts:
+            categories.setdefault(part, span.symbol.category)
+            if span.symbol.category == SymbolCategory.ORG_CLASS:
+                org_classes.setdefault(part, span.symbol.id)
+    return _NameFacts({part: _part_kind(part, categories.get(part)) for part in name.parts}, org_classes)
+
+
+def _swapped_once(a: str, b: str) -> bool:
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] \
+        and a[differ[1]] == b[differ[0]]
+
+
+def _rescue(query: Sequence[NamePart], candidate: Sequence[NamePart], cross_script: bool,
+            consonants: bool) -> tuple[str, float, float] | None:
+    """A rule that pairs leftover parts rigour could not pair (or paired poorly), or None.
+
+    Sound-alike rules (metaphone, consonant skeleton) apply only to names written in different scripts, where
+    spelling says little ("Трейд" is "Trade"): between two Latin spellings they confuse Olga with Oleg.
+    """
+    a = "".join(p.comparable for p in query)
+    b = "".join(p.comparable for p in candidate)
+    if not a or not b or any(p.numeric for p in (*query, *candidate)):
+        return None
+    single = len(query) == 1 and len(candidate) == 1
+    if single and ((len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))):
+        return INITIAL
+    if min(len(a), len(b)) < 2:
+        return None
+    if squeeze(a) == squeeze(b):
+        return DOUBLED_LETTERS
+    if _swapped_once(a, b):
+        return SWAPPED_LETTERS
+    if consonants and min(len(a), len(b)) >= 3 and skeletons(a) & skeletons(b):
+        return CONSONANTS
+    if cross_script and single and min(len(a), len(b)) >= 4 and query[0].metaphone \
+            and len(query[0].metaphone) >= 3 and query[0].metaphone == candidate[0].metaphone:
+        return SAME_SOUND
+    return None
+
+
+class _Scorer:
+    """Scores one pair of rigour names under one comparison mode (native script or transliterated)."""
+
+    def __init__(self, query: Name, candidate: Name, consonants: bool, transliterated: bool,
+                 cross_script: bool) -> None:
+        self.query = query
+        self.candidate = candidate
+        self.consonants = consonants
+        self.transliterated = transliterated
+        self.cross_script = cross_script
+        self.person = NameTypeTag.PER in (query.tag, candidate.tag)
+        self.query_facts = _name_facts(query)
+        self.candidate_facts = _name_facts(candidate)
+        self.extra_candidate_weight = EXTRA_CANDIDATE_WEIGHT.get(candidate.tag, EXTRA_CANDIDATE_DEFAULT)
+
+    def best(self) -> tuple[float, list[PartMatch]]:
+        best_score, best_parts = -1.0, []
+        for edges in pair_symbols(self.query, self.candidate) or [()]:
+            parts = self._pairing(edges)
+            total = sum(p.weight for p in parts)
+            score = sum(p.score * p.weight for p in parts) / total if total else 0.0
+            if score > best_score:
+                best_score, best_parts = score, parts
+                if score >= 1.0:
+                    break
+        return max(best_score, 0.0), best_parts
+
+    def _pairing(self, edges: Sequence[Any]) -> list[PartMatch]:
+        matches = [_symbol_match(edge) for edge in edges]
+        used = {p for edge in edges for p in edge.qps} | {p for edge in edges for p in edge.rps}
+        query_left = [p for p in self.query.parts if p not in used]
+        candidate_left = [p for p in self.candidate.parts if p not in used]
+        if query_left or candidate_left:
+            if self.person:
+                query_left, candidate_left = align_person_name_order(query_left, candidate_left)
+            else:
+                query_left, candidate_left = NamePart.tag_sort(query_left), NamePart.tag_sort(candidate_left)
+            query_left, candidate_left = self._residue(query_left, candidate_left, matches)
+            self._leftovers(query_left, candidate_left, matches)
+        if self.transliterated:
+            matches = [PartMatch(m.query, m.candidate, m.how, min(m.score, TRANSLITERATED_CAP), m.weight)
+                       if m.query and m.candidate else m for m in matches]
+        return matches
+
+    def _residue(self, query_left: list[NamePart], candidate_left: list[NamePart],
+                 matches: list[PartMatch]) -> tuple[list[NamePart], list[NamePart]]:
+        """rigour's residue distance; returns the parts it left unpaired (or paired at score 0)."""
+        query_rest: list[NamePart] = []
+        candidate_rest: list[NamePart] = []
+        for cluster in compare_parts(query_left, candidate_left):
+            if cluster.qps and cluster.rps and cluster.score > 0:
+                how, score = (_same_words(cluster.qps, cluster.rps), cluster.score) if cluster.qstr == cluster.rstr \
+                    else ("fuzzy", cluster.score)
+                rule = _rescue(cluster.qps, cluster.rps, self.cross_script, self.consonants)
+                if rule is not None and rule[1] > score:
+                    how, score = rule[0], rule[1]
+                matches.append(PartMatch(_forms(cluster.qps), _forms(cluster.rps), how, score, 1.0))
+            else:
+                query_rest.extend(cluster.qps)
+                candidate_rest.extend(cluster.rps)
+        return query_rest, candidate_rest
+
+    def _leftovers(self, query_left: list[NamePart], candidate_left: list[NamePart],
+                   matches: list[PartMatch]) -> None:
+        """Pair leftovers by the rescue rules (best first), then weigh what is still alone."""
+        proposals = []
+        for i, q in enumerate(query_left):
+            for j, c in enumerate(candidate_left):
+                rule = _rescue((q,), (c,), self.cross_script, self.consonants)
+                if rule is not None:
+                    proposals.append((rule[1], i, j, rule))
+        taken_q: set[int] = set()
+        taken_c: set[int] = set()
+        for _, i, j, (how, score, weight) in sorted(proposals, key=lambda p: -p[0]):
+            if i not in taken_q and j not in taken_c:
+                taken_q.add(i)
+                taken_c.add(j)
+                matches.append(PartMatch(query_left[i].form, candidate_left[j].form, how, score, weight))
+        query_rest = [p for i, p in enumerate(query_left) if i not in taken_q]
+        candidate_rest = [p for j, p in enumerate(candidate_left) if j not in taken_c]
+        if self.consonants:
+            self._joined_consonants(query_rest, candidate_rest, matches)
+        self._conflicts(query_rest, candidate_rest, matches)
+        for part in query_rest:
+            kind = self.query_facts.kinds.get(part)
+            factor = 1.0 if kind == "generic word" else EXTRA_FACTORS.get(kind or "", 1.0)
+            matches.append(PartMatch(part.form, "", kind or "missing", 0.0, EXTRA_QUERY_WEIGHT * factor))
+        for part in candidate_rest:
+            kind = self.candidate_facts.kinds.get(part)
+            matches.append(PartMatch("", part.form, kind or "missing", 0.0,
+                                     self.extra_candidate_weight * EXTRA_FACTORS.get(kind or "", 1.0)))
+
+    def _joined_consonants(self, query_rest: list[NamePart], candidate_rest: list[NamePart],
+                           matches: list[PartMatch]) -> None:
+        """Arabic and Hebrew split names differently ("عبد الله" / "Abdullah"): compare all consonants at once."""
+        if not query_rest or not candidate_rest:
+            return
+        joined_query = "".join(p.comparable for p in query_rest)
+        joined_candidate = "".join(p.comparable for p in candidate_rest)
+        if min(len(joined_query), len(joined_candidate)) >= 3 and skeletons(joined_query) & skeletons(joined_candidate):
+            how, score, weight = CONSONANTS
+            matches.append(PartMatch(_forms(query_rest), _forms(candidate_rest), how, score, weight))
+            query_rest.clear()
+            candidate_rest.clear()
+
+    def _conflicts(self, query_rest: list[NamePart], candidate_rest: list[NamePart],
+                   matches: list[PartMatch]) -> None:
+        """Two different legal forms (AG / GmbH) or two different numbers: evidence against the match."""
+        for kind, weight in CONFLICT_WEIGHTS.items():
+            query_parts = [p for p in query_rest if self.query_facts.kinds.get(p) == kind]
+            candidate_parts = [p for p in candidate_rest if self.candidate_facts.kinds.get(p) == kind]
+            if not query_parts or not candidate_parts:
+                continue
+            if kind == "legal form" and {self.query_facts.org_classes.get(p) for p in query_parts} & \
+                    {self.candidate_facts.org_classes.get(p) for p in candidate_parts}:
+                continue
+            matches.append(PartMatch(_forms(query_parts), _forms(candidate_parts), f"{kind} differs", 0.0, weight))
+            for part in query_parts:
+                query_rest.remove(part)
+            for part in candidate_parts:
+                candidate_rest.remove(part)
+
+
+def _compare(query: Name, candidate: Name, consonants: bool, transliterated: bool,
+             query_text: str, candidate_text: str) -> NameComparison:
+    cross_script = not common_scripts(query_text, candidate_text)
+    score, parts = _Scorer(query, candidate, consonants, transliterated, cross_script).best()
+    return NameComparison(score, query_text, candidate_text, tuple(parts), transliterated)
+
+
+def compare_names(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
+    """The score of a query name against a candidate name, with the evidence for each part."""
+    if query.name.comparable == candidate.name.comparable:
+        return _identical(query, candidate)
+    native = _compare(query.name, candidate.name, False, False, query.original, candidate.original)
+    if native.score >= 1.0 or (query.latin is None and candidate.latin is None):
+        return native
+    if common_scripts(query.original, candidate.original):
+        return native
+    latin = _compare(query.latin or query.name, candidate.latin or candidate.name,
+                     query.consonantal or candidate.consonantal, True, query.original, candidate.original)
+    return latin if latin.score > native.score else native
+
+
+def best_comparison(queries: Sequence[AnalysedName], candidates: Sequence[AnalysedName]) -> NameComparison:
+    """The best-scoring pair among the query's names and the candidate's names; on a tie, the pair written in
+    one script (the plainer explanation)."""
+    best, best_key = NO_MATCH, (0.0, False)
+    for query in queries:
+        for candidate in candidates:
+            comparison = compare_names(query, candidate)
+            key = (comparison.score, bool(common_scripts(query.original, candidate.original)))
+            if key > best_key:
+                best, best_key = comparison, key
+                if key == (1.0, True):
+                    return best
+    return best

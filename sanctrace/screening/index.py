@@ -1,0 +1,250 @@
+"""Blocking: an in-memory inverted index over the listed parties' names, so that a query is compared in full
+with a few candidates instead of every listed name (pure).
+
+Each name token is indexed under several keys — the token itself, the given names it is a form of (rigour's
+NAME symbols, across scripts), its metaphone, its consonant skeletons and, for long tokens, its first four
+letters — so that a candidate is found despite a typo, another spelling or a transliteration. Short names are
+also indexed with their tokens joined ("Abd Allah" / "Abdullah").
+
+A query token weighs the inverse frequency of its rarest key; a hit on an exact or alias key is worth its full
+weight, on a sound-alike, consonant or prefix key less (`KEY_CREDIT`). A candidate name must hold at least
+`MIN_COVERAGE` of the query's weight; the names that do are found with set operations (intersections of the
+tokens' posting sets, heaviest token first, pruned by what the tokens left could add), and the
+`MAX_CANDIDATE_NAMES` best covered are compared in full. A token's posting sets are cached: common tokens recur
+from query to query.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import NamePartTag, SymbolCategory
+from rigour.text import metaphone
+
+from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, score_party
+from sanctrace.screening.names import AnalysedName, skeleton_keys
+from sanctrace.screening.parties import Party, Query, QueryNames, normalise_identifier
+
+MIN_COVERAGE = 0.5  # share of the query's token weight a candidate name must hold
+MAX_CANDIDATE_NAMES = 6  # names compared in full per query, best covered first
+SMALL_INTERSECTION = 32  # names left this few are checked one by one rather than narrowed further
+MAX_JOINED_POSTINGS = 2000  # a joined-token key held by more names than this says nothing
+KEY_CREDIT = {"t": 1.0, "n": 1.0, "m": 0.8, "S": 0.6, "s": 0.6, "p": 0.6}  # what a hit on each kind of key is worth
+MIN_PREFIX_LENGTH = 6  # tokens this long are also indexed by their first four letters
+MAX_JOINED_TOKENS = 3  # names this short are also indexed with their tokens joined ("abd allah" -> "abdallah")
+_SKIPPED_TAGS = (NamePartTag.LEGAL, NamePartTag.STOP)
+
+
+@lru_cache(maxsize=1 << 17)
+def token_keys(token: str, aliases: frozenset[str] = frozenset(), consonantal: bool = False) -> frozenset[str]:
+    """The index keys of one comparable token: itself, the given names it is a form of (rigour's NAME symbols,
+    which hold "Vladimir", "Wladimir" and "Владимир" together), its sound, its first four letters, and its
+    consonant skeletons — under `S:` when the name was
+    written in a consonantal script (Arabic, Hebrew...), else `s:`."""
+    keys = {f"t:{token}", *(f"n:{alias}" for alias in aliases)}
+    if len(token) >= 3 and token.isalpha():
+        sound = metaphone(token)
+        if sound:
+            keys.add(f"m:{sound}")
+        marker = "S" if consonantal else "s"
+        keys.update(f"{marker}:{s}" for s in skeleton_keys(token) if len(s) >= 2)
+    if len(token) >= MIN_PREFIX_LENGTH:
+        keys.add(f"p:{token[:4]}")
+    return frozenset(keys)
+
+
+def lookup_keys(token: str, aliases: frozenset[str], consonantal: bool) -> frozenset[str]:
+    """The keys a query token is looked up under. Consonant skeletons bridge scripts only: a Latin query meets
+    the skeletons of names written in Arabic or Hebrew, a query in those scripts meets every skeleton."""
+    keys = token_keys(token, aliases, consonantal=True)
+    if consonantal:
+        keys |= {f"s:{key[2:]}" for key in keys if key.startswith("S:")}
+    return keys
+
+
+def name_tokens(name: AnalysedName) -> list[str]:
+    """The tokens of a name worth indexing (not legal forms or stopwords, unless that is all there is)."""
+    parts = (name.latin or name.name).parts
+    kept = [p.comparable for p in parts if p.comparable and p.tag not in _SKIPPED_TAGS]
+    return kept or [p.comparable for p in parts if p.comparable]
+
+
+def name_aliases(name: AnalysedName) -> dict[str, frozenset[str]]:
+    """The NAME symbols of each single-part span of a name, by the part's comparable form."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for span in name.name.spans:
+        if span.symbol.category == SymbolCategory.NAME and len(span.parts) == 1:
+            aliases[span.parts[0].comparable].add(span.symbol.id)
+    return {token: frozenset(ids) for token, ids in aliases.items()}
+
+
+def joined_token(tokens: Sequence[str]) -> str | None:
+    """The tokens of a short name written as one (split and merged spellings, "Abd Allah" / "Abdullah")."""
+    return "".join(tokens) if 1 < len(tokens) <= MAX_JOINED_TOKENS else None
+
+
+def name_keys(name: AnalysedName) -> set[str]:
+    """Every index key of a name: those of its tokens, and of its tokens joined when it is short."""
+    tokens = name_tokens(name)
+    aliases = name_aliases(name)
+    keys = {key for token in tokens
+            for key in token_keys(token, aliases.get(token, frozenset()), name.consonantal)}
+    joined = joined_token(tokens)
+    return keys | token_keys(joined, frozenset(), name.consonantal) if joined else keys
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    party: int  # position of the party in the index
+    name: AnalysedName
+
+
+@dataclass(slots=True)
+class Candidates:
+    """What blocking found for one query: the names to compare in full, by party."""
+
+    by_party: dict[int, list[AnalysedName]]
+    examined: int  # names whose coverage was computed
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenLevels:
+    """One query token: its weight, and for each credit level the names holding it at that level or better."""
+
+    weight: float
+    levels: tuple[tuple[float, frozenset[int]], ...]  # best credit first
+
+    def credit(self, name_id: int) -> float:
+        for credit, names in self.levels:
+            if name_id in names:
+                return credit
+        return 0.0
+
+
+def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
+    """Coverage of every name that reaches MIN_COVERAGE, found with set operations.
+
+    A name reaches the coverage when, for some choice of a level per token whose weighted sum reaches it, it is
+    in every chosen level set. The choices are enumerated heaviest token first, pruned as soon as the tokens
+    left cannot make up the difference or the intersection is empty; an intersection already small is taken
+    whole, its names' coverage worked out one by one.
+    """
+    total = sum(token.weight for token in tokens)
+    needed = MIN_COVERAGE * total
+    order = sorted(tokens, key=lambda token: -token.weight)
+    reach = [sum(t.weight * (t.levels[0][0] if t.levels else 0.0) for t in order[i:]) for i in range(len(order) + 1)]
+    found: set[int] = set()
+
+    def choose(position: int, score: float, names: frozenset[int] | None) -> None:
+        if score >= needed:
+            found.update(names or ())
+            return
+        if position == len(order) or score + reach[position] < needed:
+            return
+        if names is not None and len(names) <= SMALL_INTERSECTION:
+            found.update(names)
+            return
+        token = order[position]
+        for credit, holders in token.levels:
+            narrowed = holders if names is None else names & holders
+            if narrowed:
+                choose(position + 1, score + token.weight * credit, narrowed)
+        choose(position + 1, score, names)
+
+    if total:
+        choose(0, 0.0, None)
+    covered = {name_id: sum(t.weight * t.credit(name_id) for t in tokens) / total for name_id in found}
+    return {name_id: coverage for name_id, coverage in covered.items() if coverage >= MIN_COVERAGE}
+
+
+class ScreeningIndex:
+    """The listed parties and an inverted index of their names."""
+
+    def __init__(self, parties: Iterable[Party]) -> None:
+        self.parties: list[Party] = list(parties)
+        self.names: list[IndexedName] = []
+        self.lengths: list[int] = []  # parts per name: among names covered alike, the shortest is compared first
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, party in enumerate(self.parties):
+            for name in party.names:
+                name_id = len(self.names)
+                self.names.append(IndexedName(position, name))
+                self.lengths.append(len(name.name.parts))
+                for key in name_keys(name):
+                    postings[key].append(name_id)
+        self.postings: dict[str, frozenset[int]] = {key: frozenset(ids) for key, ids in postings.items()}
+        self.by_identifier: dict[str, list[int]] = defaultdict(list)
+        for position, party in enumerate(self.parties):
+            for identifier in party.identifiers:
+                self.by_identifier[identifier].append(position)
+        self._total = max(len(self.names), 1)
+        self._token_levels = lru_cache(maxsize=1 << 16)(self._token)
+
+    def __len__(self) -> int:
+        return len(self.parties)
+
+    def _weight(self, frequency: int) -> float:
+        return math.log((self._total + 1) / (frequency + 1)) + 1.0
+
+    def _token(self, token: str, aliases: frozenset[str], consonantal: bool) -> _TokenLevels:
+        """A query token's weight and level sets (cached: common tokens recur from query to query)."""
+        postings = [(KEY_CREDIT[key[0]], names) for key in lookup_keys(token, aliases, consonantal)
+                    if (names := self.postings.get(key))]
+        levels = []
+        cumulative: frozenset[int] = frozenset()
+        for credit in sorted({credit for credit, _ in postings}, reverse=True):
+            cumulative = cumulative.union(*(names for c, names in postings if c == credit))
+            levels.append((credit, cumulative))
+        rarest = min((len(names) for _, names in postings), default=0)
+        return _TokenLevels(self._weight(rarest), tuple(levels))
+
+    def candidates(self, query_names: Sequence[AnalysedName]) -> Candidates:
+        """Names covering at least MIN_COVERAGE of the query's token weight, best covered first (and, among
+        names covered alike, the shortest first).
+
+        A name's coverage is the weighted share of the query's tokens it holds (an exact token counts fully, a
+        same-sounding, same-consonant or same-beginning one less), or, for a short query, how well it holds the
+        query's tokens written as one.
+        """
+        consonantal = any(name.consonantal for name in query_names)
+        aliases: dict[str, frozenset[str]] = {}
+        for name in query_names:
+            aliases.update(name_aliases(name))
+        tokens = sorted({t for name in query_names for t in name_tokens(name)})
+        groups = [self._token_levels(t, aliases.get(t, frozenset()), consonantal) for t in tokens]
+        covered = _covered(groups)
+        for joined in {j for name in query_names if (j := joined_token(name_tokens(name)))}:
+            for credit, names in self._token_levels(joined, frozenset(), consonantal).levels:
+                if len(names) <= MAX_JOINED_POSTINGS:
+                    for name_id in names:
+                        covered[name_id] = max(covered.get(name_id, 0.0), credit)
+        ranked = heapq.nsmallest(MAX_CANDIDATE_NAMES, (n for n, c in covered.items() if c >= MIN_COVERAGE),
+                                 key=lambda n: (-covered[n], self.lengths[n]))
+        by_party: dict[int, list[AnalysedName]] = {}
+        for name_id in ranked:
+            indexed = self.names[name_id]
+            by_party.setdefault(indexed.party, []).append(indexed.name)
+        return Candidates(by_party, len(covered))
+
+    def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
+        """The listed parties matching the query at or above the threshold, best first."""
+        names = QueryNames(query)
+        found = self.candidates(names.for_kind(names.query_kind)).by_party
+        if query.registration_number:
+            for position in self.by_identifier.get(normalise_identifier(query.registration_number), ()):
+                found.setdefault(position, list(self.parties[position].names))
+        matches = []
+        for position, candidate_names in found.items():
+            party = self.parties[position]
+            if not query.model_schema.can_match(party.schema):
+                continue
+            match = score_party(query, names.against(party.schema), party, candidate_names)
+            if match.score >= threshold:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.entity_id))
+        return matches[:limit]

@@ -1,0 +1,1 @@
+"""Readers of outside formats: CSV contracts, sales ledgers, FollowTheMoney entities, sanctions lists."""

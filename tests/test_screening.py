@@ -1,0 +1,79 @@
+"""Screening listed parties from the store: ranked matches with their explanation, the JSON-lines shape,
+identifiers, countries and birth dates, the query CSV contract, and blocking (few candidates compared)."""
+
+from __future__ import annotations
+
+import pytest
+from rigour.names import NameTypeTag
+
+from sanctrace.errors import InvalidInput
+from sanctrace.ops.screening import ingest_lists, load_index, screen
+from sanctrace.screening.parties import Query, QueryNames, read_queries
+from tests.test_lists_formats import FSF_XML, OFAC_ADVANCED, UN_XML
+
+
+@pytest.fixture
+def index(store, now):
+    ingest_lists(store, [(str(OFAC_ADVANCED), OFAC_ADVANCED.read_bytes()), ("fsf.xml", FSF_XML),
+                         (str(UN_XML), UN_XML.read_bytes())], now)
+    return load_index(store)
+
+
+def test_ranked_matches_with_explanations(index):
+    [result] = screen(None, [Query("q1", "Markov Ilya", "Person")], index=index)
+    best = result.matches[0]
+    assert best.entity_id == "ofac-36368" and best.score >= 0.9
+    explanation = best.to_dict()["explanation"]
+    assert {(p["query"], p["candidate"], p["how"]) for p in explanation["name"]["parts"]} >= {
+        ("markov", "markov", "exact"), ("ilya", "ilya", "exact"), ("", "anatolyevich", "patronymic")}
+    assert explanation["summary"].startswith("name 'Markov Ilya' ~ 'Ilya Anatolyevich Markov'")
+    assert explanation["listed_on"] == ["us-ofac-sdn (record 36368)"]
+    assert [m.score for m in result.matches] == sorted((m.score for m in result.matches), reverse=True)
+
+
+def test_json_lines_shape_holds_only_matches_at_or_above_the_threshold(index):
+    results = screen(None, [Query("a", "Sergei Lavrov", "Person"), Query("b", "Nobody Atall", "Person")],
+                     threshold=0.8, index=index)
+    lines = [r.to_dict() for r in results]
+    assert [line["query_id"] for line in lines] == ["a", "b"]
+    assert lines[0]["matches"][0]["entity_id"] == "eu-fsf-13"
+    assert set(lines[0]["matches"][0]) >= {"entity_id", "score", "explanation"}
+    assert all(m["score"] >= 0.8 for line in lines for m in line["matches"])
+    assert lines[1]["matches"] == []
+
+
+def test_an_agreed_identifier_is_a_match_whatever_the_name(index):
+    [result] = screen(None, [Query("q", "Some Other Name", "Company", registration_number="2205 4001 2345")],
+                      index=index)
+    [match] = result.matches
+    assert match.entity_id == "eu-fsf-77" and match.identifiers == ("registrationNumber 2205 4001 2345",)
+
+
+def test_country_and_birth_date_qualify_the_score(index):
+    [agrees] = screen(None, [Query("q", "Sergei Lavrov", "Person", "ru", birth_date="1950-03-21")], index=index)
+    [differs] = screen(None, [Query("q", "Sergei Lavrov", "Person", "de", birth_date="1961-01-01")],
+                       threshold=0.0, index=index)
+    lavrov = next(m for m in differs.matches if m.entity_id == "eu-fsf-13")
+    assert agrees.matches[0].country == "agrees (ru)" and agrees.matches[0].birth_date == "agrees (1950-03-21)"
+    assert lavrov.score < agrees.matches[0].score and lavrov.country.startswith("differs")
+
+
+def test_a_company_query_does_not_match_people(index):
+    [result] = screen(None, [Query("q", "Sergei Lavrov", "Company")], threshold=0.0, index=index)
+    assert all(m.schema != "Person" for m in result.matches)
+
+
+def test_blocking_compares_few_candidates(index):
+    found = index.candidates(QueryNames(Query("q", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER))
+    assert len(index.names) > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
+
+
+def test_query_csv_contract():
+    queries = read_queries("id,schema,name,country,registration_number\n1,Company,Pola Raiz OOO,ru,7706470941\n"
+                           "2,,Ilya Markov,,\n", "q.csv")
+    assert queries[0] == Query("1", "Pola Raiz OOO", "Company", "ru", "7706470941")
+    assert queries[1].schema == "LegalEntity" and queries[1].country is None
+    with pytest.raises(InvalidInput, match="unknown column"):
+        read_queries("id,schema,name,country,nickname\n", "q.csv")
+    with pytest.raises(InvalidInput, match="row 1"):
+        read_queries("id,schema,name,country\n1,Planet,Mars,\n", "q.csv")
