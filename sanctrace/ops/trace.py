@@ -16,10 +16,12 @@ from typing import Any
 from sanctrace.chpl import tier_of
 from sanctrace.errors import NotFound, SanctraceError
 from sanctrace.identifiers import canonical_uri, make_sgtin
+from sanctrace.ops.screening import load_index
 from sanctrace.store import Store
 from sanctrace.tracing.chains import Branch, branches, build_tree
 from sanctrace.tracing.custody import CustodyBuilder, EventRecord
 from sanctrace.tracing.judge import Judgement, Weights, judge_company, recurrence_flag
+from sanctrace.tracing.lookup import NameLookup
 from sanctrace.tracing.markings import (
     CatalogPart,
     LotInfo,
@@ -49,7 +51,11 @@ class Tracer:
 
     def __post_init__(self) -> None:
         self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
-        self.book = PartyBook([_canonical_id(e) for e in self.store.entity_bodies()], self.store.party_ids())
+        entities = [_canonical_id(e) for e in self.store.entity_bodies()]
+        party_ids = self.store.party_ids()
+        known = set(party_ids)
+        lookup = NameLookup(load_index(self.store), (e for e in entities if e["id"] not in known))
+        self.book = PartyBook(entities, party_ids, screening=lookup)
         self.sellers = self.store.sellers()
         self.sellers_companies = {self.book.company(party).key for party in self.sellers}
         self.usual_orders: dict[str, tuple[float | None, int]] = {}

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from normality import ascii_text
 from rigour.names import remove_org_types
@@ -31,6 +31,15 @@ from rigour.text import jaro_winkler
 
 ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 NameMatcher = Callable[[Sequence[str], Sequence[str]], tuple[float, str]]
+
+
+class Screening(Protocol):
+    """Name search across scripts: listed parties and registry records matching a name, best first, each as
+    (entity id, why)."""
+
+    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]: ...
+
+    def registry(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]: ...
 
 _LEGAL_FORMS = re.compile(
     r"\b(ooo|zao|oao|pao|ao|too|tov|osoo|llc|llp|ltd|limited|gmbh|ag|sa|sas|srl|spa|bv|nv|plc|inc|corp|"
@@ -149,12 +158,16 @@ class PartyBook:
     """Party identifiers resolved into companies, linked to the registry and the sanctions lists."""
 
     def __init__(self, entities: Iterable[Mapping[str, Any]], party_ids: Iterable[str],
-                 name_match: NameMatcher = default_name_match, name_threshold: float = 0.93) -> None:
+                 name_match: NameMatcher = default_name_match, name_threshold: float = 0.93,
+                 screening: Screening | None = None) -> None:
+        """`screening` (optional) finds listed parties and registry records by name across scripts and
+        transliterations; without it, names are compared with `name_match` only."""
         self.name_match = name_match
         self.name_threshold = name_threshold
         self.entities: dict[str, Mapping[str, Any]] = {e["id"]: e for e in entities}
         self.merges: list[Merge] = []
         self.listed: dict[str, Mapping[str, Any]] = self._listed_entities()
+        self.screening = screening
         self.company_of: dict[str, Company] = {}
         self._party_ids = set(party_ids)
         self._resolve(sorted(self._party_ids))
@@ -286,7 +299,15 @@ class PartyBook:
                 registered = _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")
                 if _short_form(names, registered, 1) or self.name_match(names, registered)[0] >= 0.9:
                     found.setdefault(rid, f"address {address!r} and name {names[0] if names else ''!r}")
-        if found or not countries:
+        if found:
+            return list(found.items())
+        if self.screening is not None:
+            for name in names:
+                for match in self.screening.registry(name, sorted(countries)):
+                    found.setdefault(match[0], match[1])
+            if found:
+                return list(found.items())
+        if not countries:
             return list(found.items())
         for name in names:  # a short form of the registered name (two words at least), in the same country
             words = name_key(name).split()
@@ -331,6 +352,12 @@ class PartyBook:
                 return
         names = company.names + [n for rid in company.registry_ids for n in
                                   _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")]
+        if self.screening is not None:
+            for name in names:
+                for eid, reason in self.screening.listed(name, sorted(company.countries)):
+                    company.links.append(Link("listed", reason, (eid,)))
+                    return
+            return
         for eid, entity in listed_orgs.items():
             listed_names = _props(entity, "name") + _props(entity, "alias") + _props(entity, "weakAlias")
             score, how = self.name_match(names, listed_names)
