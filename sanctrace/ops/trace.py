@@ -44,7 +44,7 @@ class Tracer:
     book: PartyBook = field(init=False)
     sellers: set[str] = field(init=False)
     sellers_companies: set[str] = field(init=False)
-    usual_orders: dict[str, tuple[float | None, int]] = field(init=False)
+    usual_orders: dict[str, tuple[float, int, float]] = field(init=False)
     recurrence: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
     _judgements: dict[tuple[str, int | None], Judgement] = field(default_factory=dict)
     _events: dict[str, list[EventRecord]] = field(default_factory=dict)
@@ -58,13 +58,13 @@ class Tracer:
         self.book = PartyBook(entities, party_ids, screening=lookup)
         self.sellers = self.store.sellers()
         self.sellers_companies = {self.book.company(party).key for party in self.sellers}
-        self.usual_orders: dict[str, tuple[float | None, int]] = {}
-        for party, (p90, counted) in self.store.typical_orders().items():
+        self.usual_orders: dict[str, tuple[float, int, float]] = {}
+        for party, (total, orders, years) in self.store.typical_orders().items():
             key = self.book.company(party).key
             known = self.usual_orders.get(key)
-            # a company under several identifiers: its largest usual order, all its orders
-            self.usual_orders[key] = (p90, counted) if known is None else (
-                max(p90, known[0] or 0.0), known[1] + counted)
+            # a company under several identifiers: all its orders
+            self.usual_orders[key] = (total, orders, years) if known is None else (
+                known[0] + total, known[1] + orders, max(known[2], years))
 
     # -- reading the ledger ----------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class Tracer:
 
     # -- tracing ---------------------------------------------------------------------------------------
 
-    def usual_order(self, party: str) -> tuple[float | None, int] | None:
+    def usual_order(self, party: str) -> tuple[float, int, float] | None:
         return self.usual_orders.get(self.book.company(party).key)
 
     def trace(self, recovery: dict[str, Any]) -> TraceResult:

@@ -496,15 +496,31 @@ class Store:
             "SELECT party, count(DISTINCT event_id) FROM event_parties WHERE direction = 'destination' "
             "AND party_type = 'https://ref.gs1.org/cbv/SDT-owning_party' GROUP BY party").fetchall()}
 
-    def typical_orders(self) -> dict[str, tuple[float, int]]:
-        """Each receiving owner's usual largest order: the 90th percentile of the quantities of its purchases
-        (those that state one), and how many there were."""
-        return {r[0]: (float(r[1]), int(r[2])) for r in self.connection.execute(
-            """SELECT p.party, quantile_cont(o.quantity, 0.9), count(*)
-               FROM event_parties p JOIN event_objects o ON o.event_id = p.event_id
-               WHERE p.direction = 'destination' AND p.party_type = 'https://ref.gs1.org/cbv/SDT-owning_party'
-                 AND o.role = 'quantity' AND o.quantity IS NOT NULL
-               GROUP BY p.party""").fetchall()}
+    def typical_orders(self) -> dict[str, tuple[float, int, float]]:
+        """Each receiving owner's orders: how many (stating a quantity), their total quantity, and the years
+        between its first and last order. A purchase of a logistic unit (an SSCC: a reel, a carton) counts
+        with the quantity packed into it."""
+        return {r[0]: (float(r[1]), int(r[2]), float(r[3])) for r in self.connection.execute(
+            """WITH packed AS (
+                   SELECT p.object AS unit, sum(c.quantity) AS quantity
+                   FROM event_objects p
+                   JOIN events e ON e.event_id = p.event_id
+                   JOIN event_objects c ON c.event_id = p.event_id AND c.role = 'child_quantity'
+                   WHERE p.role = 'parent' AND e.action = 'ADD' AND p.object LIKE 'https://id.gs1.org/00/%'
+                   GROUP BY p.object),
+               orders AS (
+                   SELECT p.party, p.event_id, any_value(e.event_time) AS event_time,
+                          sum(coalesce(o.quantity, packed.quantity)) AS quantity
+                   FROM event_parties p
+                   JOIN events e ON e.event_id = p.event_id
+                   JOIN event_objects o ON o.event_id = p.event_id AND o.role IN ('quantity', 'epc')
+                   LEFT JOIN packed ON packed.unit = o.object
+                   WHERE p.direction = 'destination'
+                     AND p.party_type = 'https://ref.gs1.org/cbv/SDT-owning_party'
+                   GROUP BY p.party, p.event_id)
+               SELECT party, sum(quantity), count(quantity),
+                      date_diff('day', min(event_time), max(event_time)) / 365.25
+               FROM orders WHERE quantity IS NOT NULL GROUP BY party""").fetchall()}
 
     def entity_bodies(self) -> list[dict[str, Any]]:
         """Every stored FollowTheMoney entity."""

@@ -38,6 +38,7 @@ class Weights:
     embargoed_countries: frozenset[str]
     branch_boost: float
     stock_leaf_factor: float
+    unusual_order_share: float
     unusual_order_exponent: float
     unusual_order_cap: float
     unusual_order_min_orders: int
@@ -67,6 +68,7 @@ class Weights:
             embargoed_countries=frozenset(context["embargoed_countries"]),
             branch_boost=float(context["branch_boost"]),
             stock_leaf_factor=float(context["stock_leaf_factor"]),
+            unusual_order_share=float(context["unusual_order_share"]),
             unusual_order_exponent=float(context["unusual_order_exponent"]),
             unusual_order_cap=float(context["unusual_order_cap"]),
             unusual_order_min_orders=int(context["unusual_order_min_orders"]),
