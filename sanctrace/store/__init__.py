@@ -95,9 +95,14 @@ class Store:
         store = cls(connection, path)
         if not read_only:
             store.migrate()
-        elif store.schema_version() != SCHEMA_VERSION:
-            raise StoreError(f"store {path} is at schema version {store.schema_version()}, "
-                             f"this sanctrace needs {SCHEMA_VERSION}; open it once read-write to migrate")
+        elif store.schema_version() < SCHEMA_VERSION:
+            # Migrations are never skipped: migrate once read-write, then reopen read-only.
+            connection.close()
+            cls.open(path).close()
+            return cls.open(path, read_only=True)
+        elif store.schema_version() > SCHEMA_VERSION:
+            raise StoreError(f"store {path} is at schema version {store.schema_version()}, newer than this "
+                             f"sanctrace ({SCHEMA_VERSION}): upgrade sanctrace")
         return store
 
     def close(self) -> None:

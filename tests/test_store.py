@@ -1,0 +1,52 @@
+"""The store: schema versions migrate forward (data kept, derived tables backfilled), never backward."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from sanctrace.errors import StoreError
+from sanctrace.ops.ingest import ingest_epcis
+from sanctrace.store import SCHEMA_VERSION, Store
+from sanctrace.store.schema import MIGRATIONS
+from tests.factories import LOT, doc_bytes, ev
+
+
+def test_an_old_store_is_migrated_forward_with_its_data(tmp_path, now):
+    path = tmp_path / "old.duckdb"
+    with Store.open(path) as current:
+        ingest_epcis(current, [("a", doc_bytes(ev(), ev(eventTime="2023-02-05T07:30:00.000+01:00")))], now)
+        rows = current.connection.execute("SELECT * FROM events ORDER BY event_id").fetchall()
+    # Take the file back to schema version 1, as an early sanctrace left it.
+    connection = duckdb.connect(str(path))
+    connection.execute("DROP TABLE lots; DROP TABLE list_changes; DROP TABLE listed_entities; DROP TABLE list_versions")
+    connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    connection.close()
+    with Store.open(path) as migrated:
+        assert migrated.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+        assert migrated.connection.execute("SELECT * FROM events ORDER BY event_id").fetchall() == rows
+        lots = migrated.lots_of_gtin("04012345123456")
+        assert [lot for lot, *_ in lots] == ["https://id.gs1.org/01/04012345123456/10/L2301A"]
+        assert LOT.endswith("L2301A")
+
+
+def test_a_store_from_a_newer_sanctrace_is_refused(tmp_path):
+    path = tmp_path / "new.duckdb"
+    Store.open(path).close()
+    connection = duckdb.connect(str(path))
+    connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    connection.close()
+    with pytest.raises(StoreError, match="newer than this sanctrace"):
+        Store.open(path)
+
+
+def test_a_store_opened_read_only_is_migrated_first(tmp_path):
+    path = tmp_path / "old.duckdb"
+    Store.open(path).close()
+    connection = duckdb.connect(str(path))
+    connection.execute("DROP TABLE lots")
+    connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    connection.close()
+    with Store.open(path, read_only=True) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.lots_of_gtin("04012345123456") == []
