@@ -204,7 +204,7 @@ def bench_trace(out: Path, n: int) -> None:
         every = time.perf_counter() - start
         single, lookups, lot_lists = [], [], []
         for recovery in recoveries:
-            tracer._events.clear()  # a cold cache: every lookup goes to the store
+            tracer.forget()  # a cold cache: every lookup goes to the store
             single.append(timed(lambda recovery=recovery: tracer.trace(recovery)))
         for lot, *_ in store.connection.execute("SELECT object FROM lots USING SAMPLE 200 ROWS").fetchall():
             lookups.append(timed(lambda lot=lot: store.custody_events([lot])))

@@ -48,6 +48,7 @@ class Tracer:
     recurrence: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
     _judgements: dict[tuple[str, int | None], Judgement] = field(default_factory=dict)
     _events: dict[str, list[EventRecord]] = field(default_factory=dict)
+    _custody: dict[str, CustodyBuilder] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
@@ -68,6 +69,11 @@ class Tracer:
 
     # -- reading the ledger ----------------------------------------------------------------------------
 
+    def forget(self) -> None:
+        """Drop what was read from the ledger (the next trace reads everything again)."""
+        self._events.clear()
+        self._custody.clear()
+
     def events_of(self, identifier: str) -> list[EventRecord]:
         self._fetch([identifier])
         return self._events[identifier]
@@ -84,15 +90,20 @@ class Tracer:
                 for event_id, body, event_time, origin, reporter in rows]
 
     def custody(self, identifier: str) -> CustodyBuilder:
-        builder = CustodyBuilder(identifier)
-        while True:
-            wanted = builder.next_objects()
-            if not wanted and not builder.pending:
-                return builder
-            self._fetch(wanted)
-            for obj in wanted:
-                builder.add_events(obj, self._events[obj])
-            builder.run()
+        return self.custody_many([identifier])[identifier]
+
+    def custody_many(self, identifiers: Sequence[str]) -> dict[str, CustodyBuilder]:
+        """Custody of several lots at once: each round fetches what every builder still needs in one lookup.
+        Builders are kept: a lot recovered twice is followed once."""
+        builders = {i: CustodyBuilder(i) for i in dict.fromkeys(identifiers) if i not in self._custody}
+        while any(builder.pending for builder in builders.values()):
+            self._fetch(sorted({obj for builder in builders.values() for obj in builder.next_objects()}))
+            for builder in builders.values():
+                for obj in builder.next_objects():
+                    builder.add_events(obj, self._events[obj])
+                builder.run()
+        self._custody.update(builders)
+        return {identifier: self._custody[identifier] for identifier in identifiers}
 
     # -- judging ---------------------------------------------------------------------------------------
 
@@ -123,6 +134,7 @@ class Tracer:
             return result
         best_score = candidates[0].score
         tied = [c for c in candidates if c.score >= best_score - 1e-9]
+        self.custody_many([lot for c in tied for lot, _, _ in self._lot_candidates(c.part, recovery)])
         histories: list[LotHistory] = []
         for candidate in tied:
             histories += self._histories(candidate.part, recovery)
@@ -172,7 +184,9 @@ class Tracer:
                     "quantity: followed on by the lot, through that seller"], through, serial=True))
         return continued or [history]
 
-    def _lot_histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
+    def _lot_candidates(self, part: CatalogPart, recovery: dict[str, Any]) -> list[tuple[str, float, list[str]]]:
+        """(lot identifier, likelihood, reasons) of the lots the marking points to: by lot code, else date code,
+        else every lot of the part; none for a lot code the ledger does not know."""
         lots = [LotInfo(lot=_lot_code(obj), epc_class=obj, commissioned_at=first, date_code=None, quantity=quantity)
                 for obj, first, quantity in self.store.lots_of_gtin(part.gtin)]
         if recovery.get("lot_code"):
@@ -182,12 +196,17 @@ class Tracer:
             ranked = rank_lots(readings, lots, self.weights.date_code_window_weeks)
         else:
             ranked = rank_lots([], lots, self.weights.date_code_window_weeks)
-        if not ranked and recovery.get("lot_code"):
-            return []  # a lot code the ledger does not know: the trace says untraced, with the reason
-        return [self._history(c.lot_info.epc_class, c.likelihood, list(c.reasons)) for c in ranked]
+        return [(c.lot_info.epc_class, c.likelihood, list(c.reasons)) for c in ranked]
 
-    def _history(self, identifier: str, likelihood: float, reasons: list[str], serial: bool = False) -> LotHistory:
-        builder = self.custody(identifier)
+    def _lot_histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
+        candidates = self._lot_candidates(part, recovery)
+        builders = self.custody_many([lot for lot, _, _ in candidates])
+        return [self._history(lot, likelihood, reasons, builder=builders[lot])
+                for lot, likelihood, reasons in candidates]
+
+    def _history(self, identifier: str, likelihood: float, reasons: list[str], serial: bool = False,
+                 builder: CustodyBuilder | None = None) -> LotHistory:
+        builder = builder or self.custody(identifier)
         tree = build_tree(builder.hops, company_of=lambda party: self.book.company(party).key)
         return LotHistory(identifier, likelihood, reasons, branches(tree), serial)
 
