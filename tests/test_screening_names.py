@@ -1,6 +1,6 @@
 """The name matcher on the case table `tests/cases/screening_pairs.csv` (match / no match at the default
-threshold: cross-script, legal forms, patronymics in any order, hard negatives), and the explanation of each
-part."""
+threshold: cross-script, legal forms, patronymics in any order, transliteration variants, abbreviations, short
+forms, hard negatives), the explanation of each part, and the blocking index finding the company pairs."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import csv
 from pathlib import Path
 
 import pytest
-from rigour.names import NameTypeTag
+from rigour.names import NamePartTag, NameTypeTag
 
 from sanctrace.ops.screening import score_pair
 from sanctrace.screening.comparison import compare_names
 from sanctrace.screening.evaluation import NamePair
+from sanctrace.screening.index import ScreeningIndex
 from sanctrace.screening.matching import DEFAULT_THRESHOLD
-from sanctrace.screening.names import analyse_name, rewrite_legal_forms, skeletons, transliterate
+from sanctrace.screening.names import analyse_name, rewrite_legal_forms, skeletons, transliterate, variant_key
+from sanctrace.screening.parties import Query, party_from_entity
 
 CASES = Path(__file__).parent / "cases" / "screening_pairs.csv"
 
@@ -62,3 +64,64 @@ def test_different_numbers_count_against():
     result = compare(NameTypeTag.ORG, "Snow Storm 1", "Snow Storm 2")
     assert any(p.how == "number differs" for p in result.parts)
     assert result.score < DEFAULT_THRESHOLD
+
+
+def hows(result) -> dict[tuple[str, str], str]:
+    return {(p.query, p.candidate): p.how for p in result.parts}
+
+
+def test_transliteration_variants_are_strong_but_not_exact():
+    result = compare(NameTypeTag.ORG, 'OsOO "Wodiso Snab"', "Vodizo Snab LLC")
+    wodiso = next(p for p in result.parts if p.query == "wodiso")
+    assert (wodiso.candidate, wodiso.how) == ("vodizo", "transliteration variant (w/v, s/z)")
+    assert 0.85 <= wodiso.score < 1.0 and DEFAULT_THRESHOLD <= result.score < 1.0
+    assert hows(compare(NameTypeTag.ORG, "Choman", "Хоман"))[("choman", "хоман")] == "transliteration variant (ch/h)"
+    assert hows(compare(NameTypeTag.ORG, "Shahin Elektronik", "Şahin Elektronik"))[("shahin", "şahin")] == \
+        "transliteration variant (ş/sh)"
+    assert variant_key("wodiso") == variant_key("vodizo")
+
+
+def test_abbreviations_joined_syllables_and_qualifiers_are_explained():
+    koros = compare(NameTypeTag.ORG, "Koros Gen. Trading L.L.C.", "Koros Components General Trading LLC")
+    assert hows(koros)[("gen", "general")] == "abbreviation (gen = general)"
+    assert hows(koros)[("", "components")] == "generic word (short form)"
+    jinyu = compare(NameTypeTag.ORG, "Jin Yu Trading (HK) Limited", "Jinyu Trading (HK) Limited")
+    assert hows(jinyu)[("jin yu", "jinyu")] == "joined syllables (jin yu = jinyu)"
+    assert not any(p.query == "yu" for p in jinyu.parts)  # not aligned with 'ltd' as a legal form
+    chinese = compare(NameTypeTag.ORG, "Jin Yu Trading (HK) Limited", "金宇贸易(香港)有限公司")
+    assert chinese.transliterated and hows(chinese)[("trading", "maoyi")] == "translation (贸易 = trading)"
+    assert hows(chinese)[("hk", "xianggang")] == "location qualifier differs"
+    haohai = compare(NameTypeTag.ORG, "Haohai Trading (Kowloon) Limited", "Haohai Trading (HK) Limited")
+    assert hows(haohai)[("kowloon", "hk")] == "location qualifier differs"
+    assert transliterate("金宇贸易(香港)") == "jinyu maoyi ( xianggang )"
+
+
+def test_a_legal_form_inside_a_name_is_read_as_a_word():
+    jinyu = analyse_name(NameTypeTag.ORG, "Jin Yu Trading Limited")
+    assert [p.tag == NamePartTag.LEGAL for p in jinyu.name.parts] == [False, False, False, True]
+    siemens = analyse_name(NameTypeTag.ORG, "Siemens AG Österreich")  # the only legal form: kept
+    assert [p.tag == NamePartTag.LEGAL for p in siemens.name.parts] == [False, True, False]
+
+
+def test_a_short_form_costs_less_than_a_missing_distinctive_word():
+    short = compare(NameTypeTag.ORG, "Deki", "Deki Technologie").score
+    distinctive = compare(NameTypeTag.ORG, "Deki", "Deki Vostok").score
+    both = compare(NameTypeTag.ORG, "Deki", "Deki Vostok Technologie")
+    assert short > distinctive > both.score
+    assert "generic word (short form)" not in hows(both).values()
+    # a word of the query the listed name lacks still counts in full, generic or not
+    assert compare(NameTypeTag.ORG, "CRYSTALORD SYSTEMS LIMITED", "CRYSTALORD LTD").score < DEFAULT_THRESHOLD
+
+
+def test_the_index_finds_the_company_pairs():
+    """Every listed company of the case table in one index: each company query (with its country) finds its
+    match at the default threshold, and no hard negative."""
+    rows = [row for row in (case.values[0] for case in cases()) if row["schema"] == "Company"]
+    listed = sorted({row["candidate"] for row in rows})
+    index = ScreeningIndex(party_from_entity({"id": f"c{i}", "schema": "Company",
+                                              "properties": {"name": [name], "country": ["ae"]}})
+                           for i, name in enumerate(listed))
+    for row in rows:
+        matches = index.screen(Query("q", row["query"], "Company", "ae"), threshold=DEFAULT_THRESHOLD)
+        found = f"c{listed.index(row['candidate'])}" in {m.entity_id for m in matches}
+        assert found == (row["match"] == "true"), f"{row['query']} | {row['candidate']}"

@@ -8,12 +8,17 @@ For one pair of analysed names:
 3. the parts left over are put in order (a person's name parts in any order) and compared by rigour's residue
    distance (typos, split or merged tokens);
 4. what is still unmatched is tried against the other side's leftovers with rules rigour misses: initials
-   (J ≈ Joachim), doubled letters and swapped neighbours (Mohamad ≈ Mohammad, Sko ≈ Sok) and, between names
-   written in two scripts, the same sound (metaphone: Трейд ≈ Trade) or, for a consonantal script (Arabic,
-   Hebrew, Thai, Indic), the same consonant skeleton;
+   (J ≈ Joachim), syllables written apart or together (Jin Yu ≈ Jinyu), abbreviations and translations of
+   generic words (Gen. ≈ General, maoyi 贸易 ≈ Trading: `resources/name_abbreviations.csv`), doubled letters
+   and swapped neighbours (Mohamad ≈ Mohammad, Sko ≈ Sok), transliteration variants (Wodiso ≈ Vodizo: w/v,
+   s/z) and, between names written in two scripts, the same sound (metaphone: Трейд ≈ Trade) or, for a
+   consonantal script (Arabic, Hebrew, Thai, Indic), the same consonant skeleton;
 5. each part's score is weighted — a legal form or a patronymic on one side only barely counts, a part of the
    query missing from the candidate counts much more than one of the candidate's missing from the query — and
-   the weighted mean is the name's score.
+   the weighted mean is the name's score. A qualifier in brackets ("(HK)", "(Kowloon)") that differs or is
+   written on one side only counts little; when every word of the query is found in the candidate (a short
+   form of the registered name: "Deki" / "Deki Technologie"), the candidate's extra generic words count less
+   than its extra distinctive words.
 
 When the two names share no script and one of them is in a script rigour does not latinise, the comparison is
 made again on the Latin transliteration, and the better of the two is kept.
@@ -39,7 +44,16 @@ from rigour.names import (
 )
 from rigour.text.scripts import common_scripts
 
-from sanctrace.screening.names import AnalysedName, is_patronymic, skeletons, squeeze
+from sanctrace.screening.names import (
+    AnalysedName,
+    equivalent_words,
+    is_patronymic,
+    qualifier_words,
+    skeletons,
+    spelling_variant,
+    squeeze,
+    word_tables,
+)
 
 # How much a pairing made by rigour's symbols is worth (score) and how much it weighs in the mean (weight).
 SYMBOL_SCORES = {SymbolCategory.ORG_CLASS: 1.0, SymbolCategory.INITIAL: 0.9, SymbolCategory.NAME: 0.9,
@@ -64,7 +78,18 @@ DOUBLED_LETTERS = ("spelling: doubled letters", 0.95, 1.0)
 SWAPPED_LETTERS = ("spelling: swapped letters", 0.9, 1.0)
 SAME_SOUND = ("phonetic", 0.8, 1.0)
 CONSONANTS = ("consonant skeleton", 0.85, 1.0)
+JOINED = ("joined syllables", 0.98, 1.0)  # "Jin Yu" / "Jinyu": the same letters, spaced otherwise
+EQUIVALENT_WORD = (0.95, 0.5)  # an abbreviation or a translation of a generic word: score, weight
+PREFIX_ABBREVIATION = (0.9, 0.5)  # "Elektr." / "Elektronik": the start of a generic word
+MIN_PREFIX_ABBREVIATION = 3
+VARIANT = (0.9, 1.0)  # a transliteration variant: strong, not exact
+MAX_VARIANT_LENGTH_GAP = 4  # "tsch" / "ch" twice: spellings further apart in length are not variants
+MAX_JOINED_PARTS = 3
+SAME_WORDS_FLOOR = 0.95  # rigour scores the same words below 1.0 by their neighbours' costs ("cham" 0.76)
 TRANSLITERATED_CAP = 0.95  # no part matched through an ICU transliteration is certain
+QUALIFIER_DIFFERS_WEIGHT = 0.25  # "(Kowloon)" / "(HK)": another place, the same company as a rule
+QUALIFIER_ALONE_WEIGHT = 0.1  # a qualifier written on one side only
+SHORT_FORM_FACTOR = 0.25  # a candidate's extra generic word when the query is a short form of its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +189,32 @@ class _NameFacts:
 
     kinds: dict[NamePart, str | None]
     org_classes: dict[NamePart, str]
+    generic: frozenset[NamePart]  # words any company may use: rigour's symbols and domains, the abbreviation table
+    qualifiers: frozenset[NamePart]  # written in brackets: "(HK)"
+
+
+_GENERIC_CATEGORIES = (SymbolCategory.SYMBOL, SymbolCategory.DOMAIN)
 
 
 @lru_cache(maxsize=1 << 18)
 def _name_facts(name: Name) -> _NameFacts:
     categories: dict[NamePart, SymbolCategory] = {}
     org_classes: dict[NamePart, str] = {}
+    generic: set[NamePart] = set()
     for span in name.spans:
         for part in span.parts:
             categories.setdefault(part, span.symbol.category)
             if span.symbol.category == SymbolCategory.ORG_CLASS:
                 org_classes.setdefault(part, span.symbol.id)
-    return _NameFacts({part: _part_kind(part, categories.get(part)) for part in name.parts}, org_classes)
+            if span.symbol.category in _GENERIC_CATEGORIES:
+                generic.add(part)
+    generic_words = word_tables().generic
+    generic.update(part for part in name.parts if part.comparable in generic_words)
+    bracketed = qualifier_words(name.form)
+    qualifiers = frozenset(part for part in name.parts if bracketed and part.form in bracketed
+                           and part.tag != NamePartTag.LEGAL)
+    return _NameFacts({part: _part_kind(part, categories.get(part)) for part in name.parts}, org_classes,
+                      frozenset(generic), qualifiers)
 
 
 def _swapped_once(a: str, b: str) -> bool:
@@ -186,12 +225,32 @@ def _swapped_once(a: str, b: str) -> bool:
         and a[differ[1]] == b[differ[0]]
 
 
+def _written(parts: Sequence[NamePart]) -> str:
+    return " ".join(part.form for part in parts)
+
+
+def _word_rule(q: NamePart, c: NamePart, generic: frozenset[NamePart]) -> tuple[str, float, float] | None:
+    """An abbreviation or translation of a generic word (the table), or the start of one ("Elektr." /
+    "Elektronik": the longer of the two is one of the `generic` words)."""
+    a, b = q.comparable, c.comparable
+    how = equivalent_words(a, b)
+    if how is not None:
+        return (how, *EQUIVALENT_WORD)
+    (short, long, long_part) = (a, b, c) if len(a) < len(b) else (b, a, q)
+    if len(short) >= MIN_PREFIX_ABBREVIATION and len(long) >= len(short) + 2 and long.startswith(short) \
+            and short.isalpha() and long_part in generic:
+        return (f"abbreviation ({short} = {long})", *PREFIX_ABBREVIATION)
+    return None
+
+
 def _rescue(query: Sequence[NamePart], candidate: Sequence[NamePart], cross_script: bool,
-            consonants: bool) -> tuple[str, float, float] | None:
+            consonants: bool, generic: frozenset[NamePart] | None = None) -> tuple[str, float, float] | None:
     """A rule that pairs leftover parts rigour could not pair (or paired poorly), or None.
 
     Sound-alike rules (metaphone, consonant skeleton) apply only to names written in different scripts, where
-    spelling says little ("Трейд" is "Trade"): between two Latin spellings they confuse Olga with Oleg.
+    spelling says little ("Трейд" is "Trade"): between two Latin spellings they confuse Olga with Oleg. The
+    abbreviation rules apply to the names of organisations only (`generic`, the generic words of both names, is
+    None for people).
     """
     a = "".join(p.comparable for p in query)
     b = "".join(p.comparable for p in candidate)
@@ -202,10 +261,21 @@ def _rescue(query: Sequence[NamePart], candidate: Sequence[NamePart], cross_scri
         return INITIAL
     if min(len(a), len(b)) < 2:
         return None
+    if not single and a == b:
+        how, score, weight = JOINED
+        return f"{how} ({_written(query)} = {_written(candidate)})", score, weight
+    if single and generic is not None:
+        word = _word_rule(query[0], candidate[0], generic)
+        if word is not None:
+            return word
     if squeeze(a) == squeeze(b):
         return DOUBLED_LETTERS
     if _swapped_once(a, b):
         return SWAPPED_LETTERS
+    if single and abs(len(a) - len(b)) <= MAX_VARIANT_LENGTH_GAP:
+        variant = spelling_variant(query[0], candidate[0])
+        if variant is not None:
+            return (f"transliteration variant ({variant})", *VARIANT)
     if consonants and min(len(a), len(b)) >= 3 and skeletons(a) & skeletons(b):
         return CONSONANTS
     if cross_script and single and min(len(a), len(b)) >= 4 and query[0].metaphone \
@@ -228,6 +298,8 @@ class _Scorer:
         self.query_facts = _name_facts(query)
         self.candidate_facts = _name_facts(candidate)
         self.extra_candidate_weight = EXTRA_CANDIDATE_WEIGHT.get(candidate.tag, EXTRA_CANDIDATE_DEFAULT)
+        # the generic words of both names, for the abbreviation rules (organisations only)
+        self.generic = None if self.person else self.query_facts.generic | self.candidate_facts.generic
 
     def best(self) -> tuple[float, list[PartMatch]]:
         best_score, best_parts = -1.0, []
@@ -265,9 +337,11 @@ class _Scorer:
         candidate_rest: list[NamePart] = []
         for cluster in compare_parts(query_left, candidate_left):
             if cluster.qps and cluster.rps and cluster.score > 0:
-                how, score = (_same_words(cluster.qps, cluster.rps), cluster.score) if cluster.qstr == cluster.rstr \
+                same = cluster.qstr == cluster.rstr
+                how, score = (_same_words(cluster.qps, cluster.rps), max(cluster.score, SAME_WORDS_FLOOR)) if same \
                     else ("fuzzy", cluster.score)
-                rule = _rescue(cluster.qps, cluster.rps, self.cross_script, self.consonants)
+                rule = None if same and len(cluster.qps) == len(cluster.rps) else \
+                    _rescue(cluster.qps, cluster.rps, self.cross_script, self.consonants, self.generic)
                 if rule is not None and rule[1] > score:
                     how, score = rule[0], rule[1]
                 matches.append(PartMatch(_forms(cluster.qps), _forms(cluster.rps), how, score, 1.0))
@@ -276,13 +350,42 @@ class _Scorer:
                 candidate_rest.extend(cluster.rps)
         return query_rest, candidate_rest
 
+    def _joined(self, query_left: list[NamePart], candidate_left: list[NamePart],
+                matches: list[PartMatch]) -> None:
+        """Syllables written apart on one side and together on the other ("Jin Yu" / "Jinyu")."""
+        for many, one, query_many in ((query_left, candidate_left, True), (candidate_left, query_left, False)):
+            if len(many) < 2 or not one:
+                continue
+            runs: dict[str, list[NamePart]] = {}
+            for i in range(len(many) - 1):
+                run = [many[i]]
+                for part in many[i + 1:i + MAX_JOINED_PARTS]:
+                    if part.index != run[-1].index + 1:
+                        break
+                    run = [*run, part]
+                    runs.setdefault("".join(p.comparable for p in run), run)
+            for single in list(one):
+                found = runs.get(single.comparable)
+                if found is None or any(part not in many for part in found):
+                    continue
+                run = found
+                query, candidate = (run, [single]) if query_many else ([single], run)
+                how, score, weight = JOINED
+                matches.append(PartMatch(_forms(query), _forms(candidate),
+                                         f"{how} ({_written(query)} = {_written(candidate)})", score, weight))
+                for part in run:
+                    many.remove(part)
+                one.remove(single)
+
     def _leftovers(self, query_left: list[NamePart], candidate_left: list[NamePart],
                    matches: list[PartMatch]) -> None:
         """Pair leftovers by the rescue rules (best first), then weigh what is still alone."""
+        if len(query_left) + len(candidate_left) > 2:
+            self._joined(query_left, candidate_left, matches)
         proposals = []
         for i, q in enumerate(query_left):
             for j, c in enumerate(candidate_left):
-                rule = _rescue((q,), (c,), self.cross_script, self.consonants)
+                rule = _rescue((q,), (c,), self.cross_script, self.consonants, self.generic)
                 if rule is not None:
                     proposals.append((rule[1], i, j, rule))
         taken_q: set[int] = set()
@@ -297,14 +400,55 @@ class _Scorer:
         if self.consonants:
             self._joined_consonants(query_rest, candidate_rest, matches)
         self._conflicts(query_rest, candidate_rest, matches)
+        self._qualifiers(query_rest, candidate_rest, matches)
+        short_form = self._short_form(query_rest, candidate_rest, matches)
         for part in query_rest:
             kind = self.query_facts.kinds.get(part)
             factor = 1.0 if kind == "generic word" else EXTRA_FACTORS.get(kind or "", 1.0)
             matches.append(PartMatch(part.form, "", kind or "missing", 0.0, EXTRA_QUERY_WEIGHT * factor))
         for part in candidate_rest:
             kind = self.candidate_facts.kinds.get(part)
-            matches.append(PartMatch("", part.form, kind or "missing", 0.0,
-                                     self.extra_candidate_weight * EXTRA_FACTORS.get(kind or "", 1.0)))
+            weight = self.extra_candidate_weight * EXTRA_FACTORS.get(kind or "", 1.0)
+            if short_form and part in self.candidate_facts.generic and kind in (None, "generic word"):
+                kind, weight = "generic word (short form)", self.extra_candidate_weight * SHORT_FORM_FACTOR
+            matches.append(PartMatch("", part.form, kind or "missing", 0.0, weight))
+
+    def _qualifiers(self, query_rest: list[NamePart], candidate_rest: list[NamePart],
+                    matches: list[PartMatch]) -> None:
+        """Qualifiers in brackets left unmatched: another place ("(Kowloon)" / "(HK)"), or one side only."""
+        if self.person:
+            return
+        query_parts = [p for p in query_rest if p in self.query_facts.qualifiers]
+        candidate_parts = [p for p in candidate_rest if p in self.candidate_facts.qualifiers]
+        if query_parts and candidate_parts:
+            matches.append(PartMatch(_forms(query_parts), _forms(candidate_parts), "location qualifier differs",
+                                     0.0, QUALIFIER_DIFFERS_WEIGHT))
+        elif query_parts:
+            matches.append(PartMatch(_forms(query_parts), "", "location qualifier only in the query", 0.0,
+                                     QUALIFIER_ALONE_WEIGHT))
+        elif candidate_parts:
+            matches.append(PartMatch("", _forms(candidate_parts), "location qualifier only in the candidate", 0.0,
+                                     QUALIFIER_ALONE_WEIGHT))
+        for part in query_parts:
+            query_rest.remove(part)
+        for part in candidate_parts:
+            candidate_rest.remove(part)
+
+    def _short_form(self, query_rest: list[NamePart], candidate_rest: list[NamePart],
+                    matches: list[PartMatch]) -> bool:
+        """Whether the query is a short form of the candidate's name: every word of the query found in it, a
+        distinctive one among them, and only generic words of the candidate's left over (legal forms and
+        stopwords aside on both sides)."""
+        if self.person or not candidate_rest:
+            return False
+        aside = ("legal form", "stopword")
+        if any(self.query_facts.kinds.get(p) not in aside for p in query_rest) or any(
+                p not in self.candidate_facts.generic and self.candidate_facts.kinds.get(p) not in aside
+                for p in candidate_rest):
+            return False
+        distinctive = {p.form for p in self.query.parts
+                       if p not in self.query_facts.generic and self.query_facts.kinds.get(p) not in aside}
+        return any(m.candidate and m.score >= 0.85 and distinctive.intersection(m.query.split()) for m in matches)
 
     def _joined_consonants(self, query_rest: list[NamePart], candidate_rest: list[NamePart],
                            matches: list[PartMatch]) -> None:

@@ -2,9 +2,11 @@
 with a few candidates instead of every listed name (pure).
 
 Each name token is indexed under several keys — the token itself, the given names it is a form of (rigour's
-NAME symbols, across scripts), its metaphone, its consonant skeletons and, for long tokens, its first four
-letters — so that a candidate is found despite a typo, another spelling or a transliteration. Short names are
-also indexed with their tokens joined ("Abd Allah" / "Abdullah").
+NAME symbols, across scripts), its metaphone, its consonant skeletons, its transliteration-variant key (w/v,
+s/z, kh/h ... folded: "Wodiso" / "Vodizo") and, for long tokens, its first four letters — so that a candidate
+is found despite a typo, another spelling or a transliteration. Short names are also indexed with their tokens
+joined ("Abd Allah" / "Abdullah"); a query's neighbouring tokens are also looked up joined ("Jin Yu" meets
+"Jinyu"), and a query token also under the words it abbreviates or translates ("Gen." meets "General").
 
 A query token weighs the inverse frequency of its rarest key; a hit on an exact or alias key is worth its full
 weight, on a sound-alike, consonant or prefix key less (`KEY_CREDIT`). A candidate name must hold at least
@@ -27,15 +29,19 @@ from rigour.names import NamePartTag, SymbolCategory
 from rigour.text import metaphone
 
 from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, score_party
-from sanctrace.screening.names import AnalysedName, skeleton_keys
+from sanctrace.screening.names import AnalysedName, skeleton_keys, variant_key, word_tables
 from sanctrace.screening.parties import Party, Query, QueryNames, normalise_identifier
 
 MIN_COVERAGE = 0.5  # share of the query's token weight a candidate name must hold
 MAX_CANDIDATE_NAMES = 6  # names compared in full per query, best covered first
 SMALL_INTERSECTION = 32  # names left this few are checked one by one rather than narrowed further
 MAX_JOINED_POSTINGS = 2000  # a joined-token key held by more names than this says nothing
-KEY_CREDIT = {"t": 1.0, "n": 1.0, "m": 0.8, "S": 0.6, "s": 0.6, "p": 0.6}  # what a hit on each kind of key is worth
+# what a hit on each kind of key is worth: token, given name, metaphone, transliteration variant, skeleton, prefix
+KEY_CREDIT = {"t": 1.0, "n": 1.0, "m": 0.8, "v": 0.8, "S": 0.6, "s": 0.6, "p": 0.6}
+MIN_VARIANT_LENGTH = 4  # tokens this long are also indexed by their transliteration-variant key
 MIN_PREFIX_LENGTH = 6  # tokens this long are also indexed by their first four letters
+JOINED_CREDIT = 0.9  # a query token held joined with its neighbour ("jin" in "jinyu")
+MAX_NEIGHBOUR_POSTINGS = 64  # two neighbours written as one this often ("abdallah") are common: rigour's aliases
 MAX_JOINED_TOKENS = 3  # names this short are also indexed with their tokens joined ("abd allah" -> "abdallah")
 _SKIPPED_TAGS = (NamePartTag.LEGAL, NamePartTag.STOP)
 
@@ -43,14 +49,16 @@ _SKIPPED_TAGS = (NamePartTag.LEGAL, NamePartTag.STOP)
 @lru_cache(maxsize=1 << 17)
 def token_keys(token: str, aliases: frozenset[str] = frozenset(), consonantal: bool = False) -> frozenset[str]:
     """The index keys of one comparable token: itself, the given names it is a form of (rigour's NAME symbols,
-    which hold "Vladimir", "Wladimir" and "Владимир" together), its sound, its first four letters, and its
-    consonant skeletons — under `S:` when the name was
+    which hold "Vladimir", "Wladimir" and "Владимир" together), its sound, its transliteration-variant key, its
+    first four letters, and its consonant skeletons — under `S:` when the name was
     written in a consonantal script (Arabic, Hebrew...), else `s:`."""
     keys = {f"t:{token}", *(f"n:{alias}" for alias in aliases)}
     if len(token) >= 3 and token.isalpha():
         sound = metaphone(token)
         if sound:
             keys.add(f"m:{sound}")
+        if len(token) >= MIN_VARIANT_LENGTH:
+            keys.add(f"v:{variant_key(token)}")
         marker = "S" if consonantal else "s"
         keys.update(f"{marker}:{s}" for s in skeleton_keys(token) if len(s) >= 2)
     if len(token) >= MIN_PREFIX_LENGTH:
@@ -64,7 +72,8 @@ def lookup_keys(token: str, aliases: frozenset[str], consonantal: bool) -> froze
     keys = token_keys(token, aliases, consonantal=True)
     if consonantal:
         keys |= {f"s:{key[2:]}" for key in keys if key.startswith("S:")}
-    return keys
+    expansions = word_tables().expansions.get(token)
+    return keys | {f"t:{word}" for word in expansions} if expansions else keys
 
 
 def name_tokens(name: AnalysedName) -> list[str]:
@@ -118,6 +127,17 @@ class _TokenLevels:
 
     weight: float
     levels: tuple[tuple[float, frozenset[int]], ...]  # best credit first
+
+    def with_names(self, credit: float, names: frozenset[int]) -> _TokenLevels:
+        """The same token, also held by `names` at `credit`."""
+        by_credit = {c: held for c, held in self.levels}
+        by_credit[credit] = by_credit.get(credit, frozenset()) | names
+        levels = []
+        cumulative: frozenset[int] = frozenset()
+        for c in sorted(by_credit, reverse=True):
+            cumulative = cumulative | by_credit[c]
+            levels.append((c, cumulative))
+        return _TokenLevels(self.weight, tuple(levels))
 
     def credit(self, name_id: int) -> float:
         for credit, names in self.levels:
@@ -216,8 +236,9 @@ class ScreeningIndex:
         for name in query_names:
             aliases.update(name_aliases(name))
         tokens = sorted({t for name in query_names for t in name_tokens(name)})
-        groups = [self._token_levels(t, aliases.get(t, frozenset()), consonantal) for t in tokens]
-        covered = _covered(groups)
+        levels = {t: self._token_levels(t, aliases.get(t, frozenset()), consonantal) for t in tokens}
+        self._add_joined_neighbours(query_names, levels)
+        covered = _covered(list(levels.values()))
         for joined in {j for name in query_names if (j := joined_token(name_tokens(name)))}:
             for credit, names in self._token_levels(joined, frozenset(), consonantal).levels:
                 if len(names) <= MAX_JOINED_POSTINGS:
@@ -230,6 +251,22 @@ class ScreeningIndex:
             indexed = self.names[name_id]
             by_party.setdefault(indexed.party, []).append(indexed.name)
         return Candidates(by_party, len(covered))
+
+    def _add_joined_neighbours(self, query_names: Sequence[AnalysedName], levels: dict[str, _TokenLevels]) -> None:
+        """Two neighbouring query tokens written as one in a listed name ("Jin Yu" / "Jinyu"): each of the two
+        counts as held by that name, a little less than a token held as it is (`JOINED_CREDIT`). A joined form
+        many names hold ("abdallah") is left to rigour's name aliases: it would crowd the candidates."""
+        for name in query_names:
+            parts = (name.latin or name.name).parts  # stopwords too: "Da Wei" / "Dawei"
+            for first, second in zip(parts, parts[1:]):
+                if not first.comparable or not second.comparable:
+                    continue
+                holders = self.postings.get(f"t:{first.comparable}{second.comparable}")
+                if not holders or len(holders) > MAX_NEIGHBOUR_POSTINGS:
+                    continue
+                for token in (first.comparable, second.comparable):
+                    if token in levels:
+                        levels[token] = levels[token].with_names(JOINED_CREDIT, holders)
 
     def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """The listed parties matching the query at or above the threshold, best first."""
