@@ -29,7 +29,7 @@ class NameLookup:
         self.registry_threshold = registry_threshold
 
     def _search(self, index: ScreeningIndex, name: str, countries: Sequence[str],
-                threshold: float) -> list[tuple[str, str]]:
+                threshold: float) -> list[tuple[str, float, str]]:
         found: dict[str, tuple[float, str]] = {}
         for country in countries or [None]:
             for match in index.screen(Query("lookup", name, "Company", country), threshold, limit=3):
@@ -37,12 +37,12 @@ class NameLookup:
                     found[match.entity_id] = (match.score, f"{match.caption!r} at {match.score:.2f}: "
                                                            f"{match.summary()}")
         ranked = sorted(found.items(), key=lambda item: -item[1][0])
-        return [(entity_id, reason) for entity_id, (_, reason) in ranked]
+        return [(entity_id, score, reason) for entity_id, (score, reason) in ranked]
 
-    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]:
-        return [(entity_id, f"name matches listed {entity_id} {reason}") for entity_id, reason in
+    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str]]:
+        return [(entity_id, score, f"name matches listed {entity_id} {reason}") for entity_id, score, reason in
                 self._search(self.listed_index, name, countries, self.listed_threshold)]
 
     def registry(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]:
-        return [(entity_id, f"name {name!r} ~ {reason}") for entity_id, reason in
+        return [(entity_id, f"name {name!r} ~ {reason}") for entity_id, _, reason in
                 self._search(self.registry_index, name, countries, self.registry_threshold)[:1]]

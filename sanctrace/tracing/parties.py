@@ -30,6 +30,7 @@ from rigour.names import remove_org_types
 from rigour.text import jaro_winkler
 
 ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+STRONG_NAME_MATCH = 0.9  # a name match at or above this is taken as the listed party; below, a possible one
 NameMatcher = Callable[[Sequence[str], Sequence[str]], tuple[float, str]]
 
 
@@ -37,7 +38,7 @@ class Screening(Protocol):
     """Name search across scripts: listed parties and registry records matching a name, best first, each as
     (entity id, why)."""
 
-    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]: ...
+    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str]]: ...
 
     def registry(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]: ...
 
@@ -109,7 +110,7 @@ class Merge:
 class Link:
     """A fact tying a company to a listed party, with the entities that say so."""
 
-    kind: str  # listed | controlled | shared_director | shared_address
+    kind: str  # listed | possibly_listed | controlled | shared_director | shared_address
     reason: str
     entity_ids: tuple[str, ...]
     share: float | None = None  # controlled: the listed parties' summed ownership
@@ -353,10 +354,15 @@ class PartyBook:
         names = company.names + [n for rid in company.registry_ids for n in
                                   _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")]
         if self.screening is not None:
+            best: tuple[str, float, str] | None = None
             for name in names:
-                for eid, reason in self.screening.listed(name, sorted(company.countries)):
-                    company.links.append(Link("listed", reason, (eid,)))
-                    return
+                for found in self.screening.listed(name, sorted(company.countries)):
+                    if best is None or found[1] > best[1]:
+                        best = found
+            if best is not None:
+                eid, score, reason = best
+                kind = "listed" if score >= STRONG_NAME_MATCH else "possibly_listed"
+                company.links.append(Link(kind, reason, (eid,)))
             return
         for eid, entity in listed_orgs.items():
             listed_names = _props(entity, "name") + _props(entity, "alias") + _props(entity, "weakAlias")
