@@ -49,6 +49,7 @@ class Tracer:
     _judgements: dict[tuple[str, int | None], Judgement] = field(default_factory=dict)
     _events: dict[str, list[EventRecord]] = field(default_factory=dict)
     _custody: dict[str, CustodyBuilder] = field(default_factory=dict)
+    _lots: dict[str, list[LotInfo]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
@@ -73,6 +74,7 @@ class Tracer:
         """Drop what was read from the ledger (the next trace reads everything again)."""
         self._events.clear()
         self._custody.clear()
+        self._lots.clear()
 
     def events_of(self, identifier: str) -> list[EventRecord]:
         self._fetch([identifier])
@@ -187,8 +189,11 @@ class Tracer:
     def _lot_candidates(self, part: CatalogPart, recovery: dict[str, Any]) -> list[tuple[str, float, list[str]]]:
         """(lot identifier, likelihood, reasons) of the lots the marking points to: by lot code, else date code,
         else every lot of the part; none for a lot code the ledger does not know."""
-        lots = [LotInfo(lot=_lot_code(obj), epc_class=obj, commissioned_at=first, date_code=None, quantity=quantity)
+        if part.gtin not in self._lots:
+            self._lots[part.gtin] = [
+                LotInfo(lot=_lot_code(obj), epc_class=obj, commissioned_at=first, date_code=None, quantity=quantity)
                 for obj, first, quantity in self.store.lots_of_gtin(part.gtin)]
+        lots = self._lots[part.gtin]
         if recovery.get("lot_code"):
             ranked = match_lot_code(recovery["lot_code"], lots)
         elif recovery.get("date_code"):
