@@ -92,6 +92,17 @@ def _emit_jsonl(values: list[Any]) -> None:
         sys.stdout.write(orjson.dumps(value, default=str).decode() + "\n")
 
 
+def _emitted(fmt: OutputFormat | EventsFormat, values: list[Any]) -> bool:
+    """Write `values` as JSON or JSON lines when that is the format asked for; False for a table."""
+    if fmt.value == "json":
+        _emit_json(values)
+    elif fmt.value == "jsonl":
+        _emit_jsonl(values)
+    else:
+        return False
+    return True
+
+
 # -- ingest --------------------------------------------------------------------------------------------
 
 FilesArg = Annotated[list[str], typer.Argument(help="Files to read; '-' reads standard input.",
@@ -391,11 +402,7 @@ def quarantine(
         return
     records = [{"source": r.source, "record": r.record_index, "line": r.line, "location": r.location,
                 "pointer": r.pointer, "reason": r.reason, **({"raw": r.raw} if raw else {})} for r in rows]
-    if fmt is OutputFormat.json:
-        _emit_json(records)
-    elif fmt is OutputFormat.jsonl:
-        _emit_jsonl(records)
-    else:
+    if not _emitted(fmt, records):
         table = Table(title=f"{len(records)} quarantined record(s)")
         for column in ("source", "record", "line", "where", "reason") + (("raw",) if raw else ()):
             table.add_column(column, overflow="fold")
@@ -521,11 +528,7 @@ def trace(
         _fail(exc)
         return
     dicts = [r.to_dict() for r in results]
-    if fmt is OutputFormat.jsonl:
-        _emit_jsonl(dicts)
-    elif fmt is OutputFormat.json:
-        _emit_json(dicts)
-    else:
+    if not _emitted(fmt, dicts):
         for result in dicts:
             _render_trace(result)
 
@@ -550,11 +553,7 @@ def facilitators(
         _fail(exc)
         return
     ranked = ranked[:limit] if limit else ranked
-    if fmt is OutputFormat.jsonl:
-        _emit_jsonl(ranked)
-    elif fmt is OutputFormat.json:
-        _emit_json(ranked)
-    else:
+    if not _emitted(fmt, ranked):
         table = Table(title="Facilitators")
         for column in ("party", "score", "recoveries", "flags"):
             table.add_column(column, overflow="fold")
@@ -672,12 +671,7 @@ def screen(
     except SanctraceError as exc:
         _fail(exc)
         return
-    dicts = [r.to_dict() for r in results]
-    if fmt is OutputFormat.jsonl:
-        _emit_jsonl(dicts)
-    elif fmt is OutputFormat.json:
-        _emit_json(dicts)
-    else:
+    if not _emitted(fmt, [r.to_dict() for r in results]):
         for result in results:
             table = Table(title=f"{result.query.query_id}: {result.query.name!r} — {len(result.matches)} match(es) "
                                 f"at or above {threshold}")

@@ -89,6 +89,21 @@ def _reject_document(store: Store, result: DocumentResult, rejection: Rejection,
         store.quarantine(_quarantine_rows(result.document_id, [rejection]), now)
 
 
+def _refused_as_strict(store: Store, result: DocumentResult, rejections: Sequence[Rejection], strict: bool,
+                       now: datetime) -> bool:
+    """Record the rejections on the result; under --strict, refuse the whole document at the first one."""
+    result.rejected = len(rejections)
+    result.rejections = list(rejections)
+    if not (strict and rejections):
+        return False
+    first = rejections[0]
+    _reject_document(store, result, Rejection(
+        first.source, f"--strict: document refused at its first error: {first.reason}", first.index, first.line,
+        first.location, first.pointer, first.raw), now)
+    result.rejections = [result.rejections[-1]]
+    return True
+
+
 def _raw_text(data: bytes, limit: int = 1_000_000) -> str:
     text = data[:limit].decode("utf-8", errors="replace")
     return text if len(data) <= limit else text + f"\n... [{len(data) - limit} more bytes not kept]"
@@ -98,14 +113,7 @@ def _write(store: Store, result: DocumentResult, events: list[Event], rejections
            reporter: str | None, origin: str, fmt: str, kind: str | None, header: dict[str, Any],
            namespaces: dict[str, str], now: datetime, strict: bool, progress: Progress | None) -> None:
     """Write one document's events and rejections in one transaction (or refuse it whole under strict)."""
-    result.rejected = len(rejections)
-    result.rejections = list(rejections)
-    if strict and rejections:
-        first = rejections[0]
-        _reject_document(store, result, Rejection(
-            first.source, f"--strict: document refused at its first error: {first.reason}", first.index,
-            first.line, first.location, first.pointer, first.raw), now)
-        result.rejections = [result.rejections[-1]]
+    if _refused_as_strict(store, result, rejections, strict, now):
         return
     with store.transaction():
         new_ids: list[str] = []
@@ -211,14 +219,7 @@ def _ingest_table(store: Store, source: str, data: bytes, now: datetime, strict:
         _reject_document(store, result, Rejection(source, exc.detail, raw=_raw_text(data)), now)
         return result
     result.read = len(table.rows) + len(table.rejections)
-    result.rejected = len(table.rejections)
-    result.rejections = list(table.rejections)
-    if strict and table.rejections:
-        first = table.rejections[0]
-        _reject_document(store, result, Rejection(
-            source, f"--strict: file refused at its first error: {first.reason}", first.index, first.line,
-            first.location, first.pointer, first.raw), now)
-        result.rejections = [result.rejections[-1]]
+    if _refused_as_strict(store, result, table.rejections, strict, now):
         return result
     rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in table.rows]
     with store.transaction():
@@ -240,14 +241,7 @@ def ingest_entities(store: Store, inputs: Iterable[Input], now: datetime, strict
         results.append(result)
         checked = read_entities(data, source)
         result.read = len(checked.entities) + len(checked.rejections)
-        result.rejected = len(checked.rejections)
-        result.rejections = list(checked.rejections)
-        if strict and checked.rejections:
-            first = checked.rejections[0]
-            _reject_document(store, result, Rejection(
-                source, f"--strict: file refused at its first error: {first.reason}", first.index, first.line,
-                first.location, None, first.raw), now)
-            result.rejections = [result.rejections[-1]]
+        if _refused_as_strict(store, result, checked.rejections, strict, now):
             continue
         merged: dict[str, Any] = {}
         extras: dict[str, dict[str, Any]] = {}
