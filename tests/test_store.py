@@ -50,3 +50,16 @@ def test_a_store_opened_read_only_is_migrated_first(tmp_path):
     with Store.open(path, read_only=True) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.lots_of_gtin("04012345123456") == []
+
+
+def test_lots_named_only_in_the_ilmd_of_commissioned_serials_are_known(store, now):
+    serials = [f"urn:epc:id:sgtin:4012345.012345.S{i}" for i in range(3)]
+    commissioning = ev(action="ADD", bizStep="commissioning", quantityList=None, sourceList=None,
+                       destinationList=None, epcList=serials, eventTime="2023-01-10T08:00:00.000+00:00",
+                       eventTimeZoneOffset="+00:00", ilmd={"cbvmda:lotNumber": "W2302"})
+    shipment = ev(eventTime="2023-03-01T08:00:00.000+00:00", eventTimeZoneOffset="+00:00",
+                  quantityList=[{"epcClass": "urn:epc:class:lgtin:4012345.012345.W2302", "quantity": 3}])
+    ingest_epcis(store, [("a", doc_bytes(shipment, commissioning))], now)
+    [(lot, first_seen, commissioned)] = store.lots_of_gtin("04012345123456")
+    assert lot == "https://id.gs1.org/01/04012345123456/10/W2302"
+    assert (first_seen.isoformat(), commissioned) == ("2023-01-10T08:00:00+00:00", 3.0)

@@ -19,7 +19,8 @@ import orjson
 import pyarrow as pa
 
 from sanctrace.epcis.model import Event
-from sanctrace.errors import StoreError
+from sanctrace.errors import InvalidIdentifier, StoreError
+from sanctrace.identifiers import make_lgtin
 from sanctrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "EventFilter", "QuarantineRow", "SCHEMA_VERSION"]
@@ -61,6 +62,19 @@ class EventFilter:
 
 
 _LGTIN = re.compile(r"^https://id\.gs1\.org/01/([0-9]{14})/10/(.+)$")
+_SGTIN = re.compile(r"^https://id\.gs1\.org/01/([0-9]{14})/21/")
+_LOT_NUMBER_KEYS = ("{urn:epcglobal:cbv:mda:}lotNumber", "{urn:epcglobal:cbv:mda}lotNumber")
+
+
+def _ilmd_lot_number(ilmd: Any) -> str | None:
+    """The CBV master-data `lotNumber` of instance/lot master data, if the event carries one."""
+    if not isinstance(ilmd, dict):
+        return None
+    for key in _LOT_NUMBER_KEYS:
+        value = ilmd.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 _ROLES_BY_MATCH = {
     "match_epc": ("epc", "child", "input", "output"),
@@ -231,22 +245,38 @@ class Store:
         self._record_lots(events)
 
     def _record_lots(self, events: Sequence[Event]) -> None:
-        """Keep the lots table: each LGTIN named, its earliest event, its commissioned quantity."""
+        """Keep the lots table: each lot named (an LGTIN, or the CBV `lotNumber` in the ILMD of instances
+        commissioned with it), its earliest event, its commissioned quantity."""
         lots: dict[str, list[Any]] = {}
+
+        def record(lgtin: str, gtin: str, lot: str, when: datetime, quantity: float | None) -> None:
+            known = lots.get(lgtin)
+            if known is None:
+                lots[lgtin] = [lgtin, gtin, lot, when, quantity]
+                return
+            known[3] = min(known[3], when)
+            if quantity is not None:
+                known[4] = quantity if known[4] is None else max(known[4], quantity)
+
         for e in events:
             commissioning = e.biz_step == "https://ref.gs1.org/cbv/BizStep-commissioning"
             for o in e.objects:
                 match = _LGTIN.match(o.object)
-                if match is None:
-                    continue
-                known = lots.get(o.object)
-                quantity = o.quantity if commissioning else None
-                if known is None:
-                    lots[o.object] = [o.object, match[1], match[2], e.event_time, quantity]
-                else:
-                    known[3] = min(known[3], e.event_time)
-                    known[4] = quantity if known[4] is None else (known[4] if quantity is None
-                                                                  else max(known[4], quantity))
+                if match is not None:
+                    record(o.object, match[1], match[2], e.event_time, o.quantity if commissioning else None)
+            lot_number = _ilmd_lot_number(e.body.get("ilmd"))
+            if lot_number is not None:
+                serials: dict[str, int] = {}
+                for o in e.objects:
+                    instance = _SGTIN.match(o.object)
+                    if instance is not None:
+                        serials[instance[1]] = serials.get(instance[1], 0) + 1
+                for gtin, count in serials.items():
+                    try:
+                        lgtin = make_lgtin(gtin, lot_number)
+                    except InvalidIdentifier:
+                        continue  # a lot number that is no GS1 batch/lot: nothing to look it up by
+                    record(lgtin, gtin, lot_number, e.event_time, float(count) if commissioning else None)
         if not lots:
             return
         rows = list(lots.values())
