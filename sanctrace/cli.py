@@ -103,6 +103,11 @@ def _emitted(fmt: OutputFormat | EventsFormat, values: list[Any]) -> bool:
     return True
 
 
+def _emitted_one(fmt: OutputFormat, value: Any) -> bool:
+    """Write one record as JSON or a JSON line when that is the format asked for; False for a table."""
+    return _emitted(fmt, value) if fmt is OutputFormat.json else _emitted(fmt, [value])
+
+
 # -- ingest --------------------------------------------------------------------------------------------
 
 FilesArg = Annotated[list[str], typer.Argument(help="Files to read; '-' reads standard input.",
@@ -248,10 +253,7 @@ def ingest_lists(files: FilesArg, fmt: FormatOpt = OutputFormat.table) -> None:
     except SanctraceError as exc:
         _fail(exc)
         return
-    if fmt is not OutputFormat.table:
-        dicts = [r.to_dict() for r in results]
-        _emit_json(dicts) if fmt is OutputFormat.json else _emit_jsonl(dicts)
-    else:
+    if not _emitted(fmt, [r.to_dict() for r in results]):
         table = Table(title="Sanctions lists")
         for column in ("list", "format", "records", "listed", "added", "changed", "delisted", "status"):
             table.add_column(column, overflow="fold")
@@ -362,8 +364,7 @@ def stats(fmt: FormatOpt = OutputFormat.table) -> None:
     except SanctraceError as exc:
         _fail(exc)
         return
-    if fmt is not OutputFormat.table:
-        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+    if _emitted_one(fmt, figures):
         return
     totals = Table(title="Ledger")
     totals.add_column("what")
@@ -460,8 +461,7 @@ def simulate(
             _fail(SanctraceError(f"{exc} (pass --overwrite to replace it)"))
             return
     figures = summary.to_dict()
-    if fmt is not OutputFormat.table:
-        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+    if _emitted_one(fmt, figures):
         return
     table = Table(title=f"World written to {out_dir}")
     table.add_column("what")
@@ -583,8 +583,7 @@ def parties_show(
     except SanctraceError as exc:
         _fail(exc)
         return
-    if fmt is not OutputFormat.table:
-        _emit_json(shown) if fmt is OutputFormat.json else _emit_jsonl([shown])
+    if _emitted_one(fmt, shown):
         return
     table = Table(title=f"Company {shown['key']}", show_header=False)
     table.add_column("what")
@@ -630,11 +629,8 @@ def evaluate(
     except SanctraceError as exc:
         _fail(exc)
         return
-    if fmt is not OutputFormat.table:
-        figures = evaluation.report.to_dict()
-        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
-        return
-    out.print(evaluation.report.render_text(), highlight=False)
+    if not _emitted_one(fmt, evaluation.report.to_dict()):
+        out.print(evaluation.report.render_text(), highlight=False)
 
 
 @app.command("screen")
@@ -711,9 +707,7 @@ def check_order(
         _fail(exc)
         return
     result = checked.to_dict()
-    if fmt is not OutputFormat.table:
-        _emit_json(result) if fmt is OutputFormat.json else _emit_jsonl([result])
-    else:
+    if not _emitted_one(fmt, result):
         colour = {"clear": "green", "review": "yellow", "block": "red"}[checked.verdict]
         out.print(f"Order {checked.order_id}: [bold {colour}]{checked.verdict.upper()}[/bold {colour}]")
         table = Table()
@@ -743,8 +737,7 @@ def eval_names(
         return
     report = run_eval(data_dir, threshold)
     figures = report.to_dict()
-    if fmt is not OutputFormat.table:
-        _emit_json(figures) if fmt is OutputFormat.json else _emit_jsonl([figures])
+    if _emitted_one(fmt, figures):
         return
     table = Table(title=f"Name matching at threshold {threshold} ({figures['seconds']} s)")
     for column in ("set", "pairs", "precision", "recall", "F1"):

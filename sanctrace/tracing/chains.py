@@ -51,11 +51,6 @@ class Branch:
     share: float = 1.0  # the chance a unit of the lot went this way: at each split, this child's part of it
 
     @property
-    def reported_quantity(self) -> float | None:
-        """What the last shipment says it moved (the sender's stock may be incompletely documented)."""
-        return self.hops[-1].quantity if self.hops else self.quantity
-
-    @property
     def parties(self) -> list[str]:
         if not self.hops:
             return []

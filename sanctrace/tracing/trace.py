@@ -20,8 +20,6 @@ from typing import Any
 from sanctrace.tracing.chains import Branch
 from sanctrace.tracing.judge import Flag, Judgement, Weights
 
-STATUSES = ("traced", "ambiguous", "untraced", "unresolved_part")
-
 
 @dataclass(slots=True)
 class LotHistory:
