@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,24 @@ def test_scheme_selection_and_document_splitting(tmp_path):
     for path in numbered:
         assert not (tmp_path / "epcis" / path.name.replace("-0002", "")).exists()
         assert len(json.loads(path.read_bytes())["epcisBody"]["eventList"]) <= 50
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_containers_hold_consignments_of_a_few_weeks(worlds, seed):
+    """A forwarder's container waits at most three weeks for consignments to fill it, in event time, even
+    though lots are simulated one after another: no consignment sits in a container for months."""
+    events = list(_events(world := worlds[seed]))
+    first_seen: dict[str, str] = {}
+    for event in events:
+        for epc in [event.get("parentID"), *event.get("childEPCs", []), *event.get("epcList", [])]:
+            if epc and (epc not in first_seen or event["eventTime"] < first_seen[epc]):
+                first_seen[epc] = event["eventTime"]
+    containers = 0
+    for event in events:
+        children = event.get("childEPCs", [])
+        if event["type"] != "AggregationEvent" or event.get("action") != "OBSERVE" or len(children) < 2:
+            continue
+        containers += 1
+        seen = sorted(datetime.fromisoformat(first_seen[child]) for child in children)
+        assert seen[-1] - seen[0] <= timedelta(days=30), (world.name, event["parentID"], seen[0], seen[-1])
+    assert containers

@@ -59,8 +59,10 @@ class Forwarding:
             )
         key = (forwarder, consignment.country)
         waiting = self.open.get(key)
-        if waiting and consignment.ready - waiting[0].ready > _WINDOW:
-            yield from self._ship(key)
+        if waiting:  # lots are simulated one after another, so consignments may come in out of time order
+            readies = [c.ready for c in waiting]
+            if max(*readies, consignment.ready) - min(*readies, consignment.ready) > _WINDOW:
+                yield from self._ship(key)
         self.open.setdefault(key, []).append(consignment)
         if len(self.open[key]) >= sim.config.container_size:
             yield from self._ship(key)

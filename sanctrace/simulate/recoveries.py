@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from sanctrace.simulate.schemes import Diversion
     from sanctrace.simulate.world import World
 
+# days from a diversion to the unit's recovery from a weapon: the goods must still be forwarded, cross
+# borders, be built in and fielded (a forwarder's container alone may take some seven weeks)
+FIELD_DELAY_DAYS = (60, 420)
+
 # fmt: off
 RECOVERY_COLUMNS = (
     "recovery_id", "recovered_on", "country", "weapon_system", "manufacturer", "part_number",
@@ -71,7 +75,8 @@ def recover(
         lots.append(lgtin_urn(batch.module[0], batch.module[1]))
     out = []
     for serial in serials:
-        recovered = min(batch.shipped + rng.uniform(45, 420) * DAY, max(last, batch.shipped + 30 * DAY))
+        recovered = min(batch.shipped + rng.uniform(*FIELD_DELAY_DAYS) * DAY,
+                        max(last, batch.shipped + FIELD_DELAY_DAYS[0] * DAY))
         if batch.module and rng.random() < config.module_marking_share:
             part, lot, made = batch.module
             serial = None
