@@ -92,8 +92,8 @@ class World:
         self.entity("Company", entity_id, name=name, country=country.lower(), topics="sanction", **props)
 
     def recovered(self, recovery_id: str, manufacturer: str = "VELDHOVEN", part: str = "VSSTM32X7",
-                  lot_code: str = "", date_code: str = "", serial: str = "") -> None:
-        self.recoveries.append(f"{recovery_id},2024-03-01,UA,Shahed-136,{manufacturer},{part},{lot_code},"
+                  lot_code: str = "", date_code: str = "", serial: str = "", on: str = "2024-03-01") -> None:
+        self.recoveries.append(f"{recovery_id},{on},UA,Shahed-136,{manufacturer},{part},{lot_code},"
                                f"{date_code},{serial},test")
 
     def trace(self, tmp_path, now) -> dict[str, Any]:
@@ -304,6 +304,28 @@ def test_insider_diversion_at_a_clean_long_established_customer(tmp_path, now):
     r = world.trace(tmp_path, now)["R1"]
     assert r["diversion_point"] is None
     assert r["last_authorized_custodian"] == r["last_known_custodian"] == "urn:x:c:11"
+
+
+def test_shipments_after_the_recovery_are_not_its_history(tmp_path, now):
+    """A unit recovered on day 100 did not travel in a shipment of day 200: the front company buying then is
+    not its diversion point, and a reseller's later sale is cut off (the unit was still in its stock)."""
+    world = World()
+    standard_start(world)
+    world.company("urn:x:c:11", "Bayern Flugtechnik GmbH", "DE", incorporationDate="1987-05-04")
+    world.company("urn:x:c:12", "Lyon Capteurs SARL", "FR", incorporationDate="2001-01-01")
+    world.company("urn:x:c:front", "Silk Road Components FZE", "AE", incorporationDate="2022-11-11")
+    world.ship(lot("L1"), DIST, "urn:x:c:11", 20, 100)
+    world.ship(lot("L1"), DIST, "urn:x:c:12", 30, 600)
+    world.ship(lot("L1"), "urn:x:c:12", "urn:x:c:front", 200, 600)  # after the recovery
+    world.recovered("R1", lot_code="L1", on=(DAY0 + timedelta(days=100)).isoformat())
+    world.recovered("R2", lot_code="L1")  # a year later: the front's purchase is a possible history
+    traces = world.trace(tmp_path, now)
+    early, late = traces["R1"], traces["R2"]
+    assert early["diversion_point"] is None
+    assert early["last_authorized_custodian"] == early["last_known_custodian"] == "urn:x:c:12"
+    assert all("urn:x:c:front" not in a["parties"] for a in early["alternatives"])
+    assert any(e["kind"] == "note" and "after the recovery" in e["reason"] for e in early["evidence"])
+    assert late["diversion_point"] == "urn:x:c:front"
 
 
 def test_lookalike_legitimate_company_is_not_flagged(tmp_path, now):

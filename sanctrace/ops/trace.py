@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sanctrace.chpl import tier_of
@@ -31,7 +32,7 @@ from sanctrace.tracing.markings import (
     resolve_part,
 )
 from sanctrace.tracing.parties import PartyBook
-from sanctrace.tracing.trace import LotHistory, TraceResult, conclude
+from sanctrace.tracing.trace import LotHistory, TraceResult, as_of_recovery, conclude
 
 Progress = Callable[[int], None]
 
@@ -153,6 +154,10 @@ class Tracer:
         return result
 
     def _histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
+        """The candidate histories of a recovered unit as they stood on its recovery day."""
+        return as_of_recovery(self._documented_histories(part, recovery), _day(recovery.get("recovered_on")))
+
+    def _documented_histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
         """The candidate histories of a recovered unit: its serial's, else its lot's (by lot code, date code,
         or every lot of the part). A serial last documented in a seller's stock (sold on by lot quantity,
         its identity lost) is followed on by its lot, through that seller."""
@@ -264,6 +269,17 @@ def _canonical_id(entity: dict[str, Any]) -> dict[str, Any]:
     except SanctraceError:
         return entity
     return entity if canonical == entity["id"] else {**entity, "id": canonical, "ids": [entity["id"]]}
+
+
+def _day(value: Any) -> date | None:
+    """A recovery date as stored (a date), or as given (ISO text, a datetime); None when unknown."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip()[:10])
+    return None
 
 
 def _lot_code(identifier: str) -> str:

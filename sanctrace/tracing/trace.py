@@ -9,12 +9,17 @@ owners. The most probable branch is the chain; on it, the first party judged not
 diversion point and the owner before it the last authorised custodian. With nobody flagged the unit left
 the documented chain at its last custodian (an insider diversion): no diversion point, and the last
 custodian is the last authorised one.
+
+A unit cannot have travelled in a shipment made after it was recovered: `as_of_recovery` cuts each branch
+before its first hop dated after the recovery day (the unit was still with the sender then) and merges the
+branches that become one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sanctrace.tracing.chains import Branch
@@ -66,6 +71,39 @@ class TraceResult:
             "confidence": round(self.confidence, 4), "evidence": self.evidence, "alternatives": self.alternatives,
             "part_candidates": self.part_candidates,
         }
+
+
+def as_of_recovery(histories: Sequence[LotHistory], recovered_on: date | None) -> list[LotHistory]:
+    """The histories as they stood on the recovery day: each branch cut before its first hop dated after
+    `recovered_on` (the unit was still with that hop's sender), the branches that become the same history
+    merged (their shares summed), and a branch cut to nothing (the unit never left its first holder
+    before the recovery) dropped. Unchanged when no date is known or nothing would be left."""
+    if recovered_on is None:
+        return list(histories)
+    cut: list[LotHistory] = []
+    for history in histories:
+        merged: dict[tuple[tuple[str, ...], ...], Branch] = {}
+        for branch in history.branches:
+            keep = next((i for i, hop in enumerate(branch.hops) if hop.time.date() > recovered_on),
+                        len(branch.hops))
+            if keep == 0 and branch.hops:
+                continue
+            hops = branch.hops[:keep]
+            key = tuple(hop.event_ids for hop in hops)
+            if key in merged:
+                merged[key].share += branch.share
+                continue
+            notes = list(branch.notes)
+            if keep < len(branch.hops):
+                later = branch.hops[keep]
+                notes.append(f"{later.source} shipped it on to {later.destination} on "
+                             f"{later.time.date().isoformat()}, after the recovery on {recovered_on.isoformat()}: "
+                             f"the unit was still with {later.source} then")
+            merged[key] = Branch(hops, hops[-1].quantity if hops else branch.quantity, notes, branch.share)
+        if merged:
+            cut.append(LotHistory(history.identifier, history.likelihood, history.reasons, list(merged.values()),
+                                  history.serial))
+    return cut if any(b.hops for h in cut for b in h.branches) else list(histories)
 
 
 # party -> (total quantity of its orders, how many, the years they span)
