@@ -63,3 +63,25 @@ def test_lots_named_only_in_the_ilmd_of_commissioned_serials_are_known(store, no
     [(lot, first_seen, commissioned)] = store.lots_of_gtin("04012345123456")
     assert lot == "https://id.gs1.org/01/04012345123456/10/W2302"
     assert (first_seen.isoformat(), commissioned) == ("2023-01-10T08:00:00+00:00", 3.0)
+
+
+def test_serials_commissioned_with_a_lot_number_are_found_by_their_lot_also_after_migration(tmp_path, now):
+    """The commissioning event is an event of the lot (role ilmd_lot), in a new store and, backfilled by the
+    migration, in one written before the role existed."""
+    serials = [f"urn:epc:id:sgtin:4012345.012345.S{i}" for i in range(3)]
+    commissioning = ev(action="ADD", bizStep="commissioning", quantityList=None, sourceList=None,
+                       destinationList=None, epcList=serials, eventTime="2023-01-10T08:00:00.000+00:00",
+                       eventTimeZoneOffset="+00:00", ilmd={"cbvmda:lotNumber": "W2302"})
+    lot = "https://id.gs1.org/01/04012345123456/10/W2302"
+    path = tmp_path / "store.duckdb"
+    with Store.open(path) as store:
+        ingest_epcis(store, [("a", doc_bytes(commissioning))], now)
+        [(event_id, *_)] = store.custody_events([lot])[lot]
+        assert store.connection.execute(
+            "SELECT quantity FROM event_objects WHERE role = 'ilmd_lot' AND object = ?", [lot]).fetchall() == [(3.0,)]
+    connection = duckdb.connect(str(path))  # back to version 3: no ilmd_lot rows
+    connection.execute("DELETE FROM event_objects WHERE role = 'ilmd_lot'")
+    connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    connection.close()
+    with Store.open(path) as migrated:
+        assert [row[0] for row in migrated.custody_events([lot])[lot]] == [event_id]

@@ -158,6 +158,33 @@ def test_serial_resolves_to_its_sgtin(tmp_path, now):
     assert r["last_known_custodian"] == "urn:x:c:2"
 
 
+def test_lot_code_of_a_serialised_part_follows_the_lot_through_its_serials(tmp_path, now):
+    """Serialised parts: only the commissioning ILMD names the lot; the reels hold serials. A unit marked with
+    the lot code (its serial unread) is traced through them, each reel counting the lot's units it holds."""
+    world = World()
+    serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(10)]
+    world.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
+                ilmd={"cbvmda:lotNumber": "SER1"})
+    reels = ["urn:epc:id:sscc:4012345.0000000001", "urn:epc:id:sscc:4012345.0000000002"]
+    world.pack(reels[0], 1, children=serials[:6])
+    world.pack(reels[1], 1, children=serials[6:])
+    world.ship(reels[0], MAKER, DIST, 10)
+    world.ship(reels[1], MAKER, DIST, 10)
+    world.unpack(reels[1], 20)
+    world.company("urn:x:c:front", "Silk Road Components FZE", "AE", incorporationDate="2022-11-11")
+    world.company("urn:x:c:clean", "Rheinland Elektronik GmbH", "DE", incorporationDate="1990-01-01")
+    world.ship(reels[0], DIST, "urn:x:c:clean", 30)
+    world.event("ObjectEvent", 40, action="OBSERVE", bizStep="shipping", epcList=serials[6:],
+                **owners(DIST, "urn:x:c:front"))
+    world.recovered("R1", lot_code="SER1")
+    r = world.trace(tmp_path, now)["R1"]
+    assert [entry["lot"] for entry in r["lots"]] == ["https://id.gs1.org/01/04012345123456/10/SER1"]
+    assert r["diversion_point"] == "urn:x:c:front"
+    assert r["chain"][-1]["to"] == "urn:x:c:front" and r["chain"][-1]["quantity"] == 4.0
+    assert r["chain"][-1]["object"] == "https://id.gs1.org/01/04012345123456/10/SER1"
+    assert r["alternatives"][0]["parties"][-1] == "urn:x:c:clean"
+
+
 def test_date_code_only_picks_the_lots_of_that_week(tmp_path, now):
     world = World()
     world.commission("WEEK2", 500, day=7)  # 2023-01-09: ISO week 2 of 2023

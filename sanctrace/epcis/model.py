@@ -21,7 +21,20 @@ OBJECT_ROLES = (
     "input_quantity",   # inputQuantityList[].epcClass
     "output",           # outputEPCList
     "output_quantity",  # outputQuantityList[].epcClass
+    "ilmd_lot",         # the lot (LGTIN) the ILMD's CBV lotNumber gives the instances commissioned, with their count
 )
+LOT_NUMBER_KEYS = ("{urn:epcglobal:cbv:mda:}lotNumber", "{urn:epcglobal:cbv:mda}lotNumber")
+
+
+def ilmd_lot_number(ilmd: Any) -> str | None:
+    """The CBV master-data `lotNumber` of instance/lot master data (an event's ILMD), if it carries one."""
+    if not isinstance(ilmd, dict):
+        return None
+    for key in LOT_NUMBER_KEYS:
+        value = ilmd.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,9 @@ from sanctrace.epcis.jsonld import (
     SENSOR_METADATA_TERMS,
     SENSOR_REPORT_TERMS,
 )
-from sanctrace.epcis.model import ErrorDeclaration, Event, ObjectRef, PartyRef
+from sanctrace.epcis.model import ErrorDeclaration, Event, ObjectRef, PartyRef, ilmd_lot_number
 from sanctrace.errors import InvalidEvent, InvalidIdentifier, InvalidVocabulary
-from sanctrace.identifiers import canonical_uri
+from sanctrace.identifiers import canonical_uri, make_lgtin
 from sanctrace.vocab import canonical_cbv
 
 ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})
@@ -310,6 +310,28 @@ class _Normaliser:
                 raise InvalidEvent(f"unexpected field {key!r}", f"{where}/{key}")
 
 
+_SGTIN_LINK = re.compile(r"^https://id\.gs1\.org/01/([0-9]{14})/21/")
+
+
+def _ilmd_lots(objects: list[ObjectRef], lot_number: str | None) -> list[ObjectRef]:
+    """The lots (LGTINs) that an ILMD `lotNumber` gives the serialised instances an event commissions, each
+    with how many of them it holds: the lot is then found by its own identifier like any other."""
+    if lot_number is None:
+        return []
+    counts: dict[str, int] = {}
+    for ref in objects:
+        match = _SGTIN_LINK.match(ref.object) if ref.role == "epc" else None
+        if match is not None:
+            counts[match[1]] = counts.get(match[1], 0) + 1
+    lots = []
+    for gtin, count in sorted(counts.items()):
+        try:
+            lots.append(ObjectRef("ilmd_lot", make_lgtin(gtin, lot_number), float(count)))
+        except InvalidIdentifier:
+            continue  # a lot number that is no GS1 batch/lot: nothing to find it by
+    return lots
+
+
 def normalise_event(data: dict[str, Any]) -> Event:
     """Check one event (JSON form) and return it in canonical form. Raises InvalidEvent(reason, pointer)."""
     kind = data.get("type")
@@ -392,6 +414,7 @@ def normalise_event(data: dict[str, Any]) -> Event:
             raise InvalidEvent("ilmd is only allowed in an ObjectEvent with action ADD", "/ilmd")
         n._check_extension_keys(data["ilmd"], set(), "/ilmd")
         n.body["ilmd"] = data["ilmd"]
+        n.objects.extend(_ilmd_lots(n.objects, ilmd_lot_number(data["ilmd"])))
     for key, value in data.items():
         if key.startswith("{"):
             n.body[key] = value

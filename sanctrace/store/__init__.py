@@ -19,8 +19,7 @@ import orjson
 import pyarrow as pa
 
 from sanctrace.epcis.model import Event
-from sanctrace.errors import InvalidIdentifier, StoreError
-from sanctrace.identifiers import make_lgtin
+from sanctrace.errors import StoreError
 from sanctrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "EventFilter", "QuarantineRow", "SCHEMA_VERSION"]
@@ -62,20 +61,6 @@ class EventFilter:
 
 
 _LGTIN = re.compile(r"^https://id\.gs1\.org/01/([0-9]{14})/10/(.+)$")
-_SGTIN = re.compile(r"^https://id\.gs1\.org/01/([0-9]{14})/21/")
-_LOT_NUMBER_KEYS = ("{urn:epcglobal:cbv:mda:}lotNumber", "{urn:epcglobal:cbv:mda}lotNumber")
-
-
-def _ilmd_lot_number(ilmd: Any) -> str | None:
-    """The CBV master-data `lotNumber` of instance/lot master data, if the event carries one."""
-    if not isinstance(ilmd, dict):
-        return None
-    for key in _LOT_NUMBER_KEYS:
-        value = ilmd.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
 _ROLES_BY_MATCH = {
     "match_epc": ("epc", "child", "input", "output"),
     "match_epc_class": ("quantity", "child_quantity", "input_quantity", "output_quantity"),
@@ -264,19 +249,6 @@ class Store:
                 match = _LGTIN.match(o.object)
                 if match is not None:
                     record(o.object, match[1], match[2], e.event_time, o.quantity if commissioning else None)
-            lot_number = _ilmd_lot_number(e.body.get("ilmd"))
-            if lot_number is not None:
-                serials: dict[str, int] = {}
-                for o in e.objects:
-                    instance = _SGTIN.match(o.object)
-                    if instance is not None:
-                        serials[instance[1]] = serials.get(instance[1], 0) + 1
-                for gtin, count in serials.items():
-                    try:
-                        lgtin = make_lgtin(gtin, lot_number)
-                    except InvalidIdentifier:
-                        continue  # a lot number that is no GS1 batch/lot: nothing to look it up by
-                    record(lgtin, gtin, lot_number, e.event_time, float(count) if commissioning else None)
         if not lots:
             return
         rows = list(lots.values())

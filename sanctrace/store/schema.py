@@ -166,6 +166,24 @@ MIGRATIONS: list[str] = [
     WHERE regexp_matches(o.object, '^https://id[.]gs1[.]org/01/[0-9]{14}/10/.+$')
     GROUP BY o.object;
     """,
+    # 3 -> 4: serialised instances commissioned with a CBV lotNumber in their ILMD name their lot (LGTIN) as an
+    # object of the commissioning event (role ilmd_lot), so that the lot's custody is found by its identifier.
+    # Backfilled for lot numbers of plain characters (new events get every lot number, percent-encoded).
+    """
+    INSERT INTO event_objects
+    SELECT e.event_id, 'ilmd_lot',
+           'https://id.gs1.org/01/' || regexp_extract(o.object, '^https://id[.]gs1[.]org/01/([0-9]{14})/21/', 1)
+           || '/10/' || e.lot_number,
+           count(*), NULL
+    FROM (SELECT event_id,
+                 coalesce(json_extract_string(body, '$.ilmd."{urn:epcglobal:cbv:mda:}lotNumber"'),
+                          json_extract_string(body, '$.ilmd."{urn:epcglobal:cbv:mda}lotNumber"')) AS lot_number
+          FROM events WHERE body LIKE '%lotNumber%') e
+    JOIN event_objects o ON o.event_id = e.event_id AND o.role = 'epc'
+    WHERE regexp_matches(e.lot_number, '^[A-Za-z0-9._-]{1,20}$')
+      AND regexp_matches(o.object, '^https://id[.]gs1[.]org/01/[0-9]{14}/21/')
+    GROUP BY ALL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,7 +7,10 @@ How a unit moves, and how this module follows it:
   (reel -> carton -> pallet -> container, nested to any depth); until a DELETE takes it out again (or
   empties the parent), every shipment of the parent is a shipment of the lot;
 * **through a transformation** — a TransformationEvent with the lot (or serial) among its inputs: its outputs
-  (a module lot, module serials) carry the chips on, and are followed from then on.
+  (a module lot, module serials) carry the chips on, and are followed from then on;
+* **as its serials** — a lot of serialised parts is named only in the ILMD (CBV `lotNumber`) of the event that
+  commissions its instances: those instances are the lot's *members*, each followed like the lot itself, and
+  what they do together counts once (a reel holding 500 of them carries 500 units of the lot).
 
 A *hop* is a shipment that changes hands: a source and a destination party on the event (`owning_party`
 first; `possessing_party` when no owner is named, which makes the hop a possession-only one: a forwarder
@@ -23,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+
+from sanctrace.epcis.model import ilmd_lot_number
 
 SHIPPING_STEPS = frozenset({
     "https://ref.gs1.org/cbv/BizStep-shipping",
@@ -56,6 +61,7 @@ class EventRecord:
     outputs: tuple[str, ...] = ()
     output_quantities: tuple[tuple[str, float | None], ...] = ()
     sources: tuple[tuple[str, str], ...] = ()  # (type, party)
+    lot_number: str | None = None  # the ILMD's CBV lotNumber of the instances it commissions
     destinations: tuple[tuple[str, str], ...] = ()
     ship_to_country: str | None = None
 
@@ -76,6 +82,7 @@ class EventRecord:
             sources=tuple((s["type"], s["source"]) for s in body.get("sourceList", ())),
             destinations=tuple((d["type"], d["destination"]) for d in body.get("destinationList", ())),
             ship_to_country=body.get(LEDGER_NS + "shipToCountry"),
+            lot_number=ilmd_lot_number(body.get("ilmd")),
         )
 
     def amount_of(self, obj: str) -> float | None:
@@ -137,7 +144,9 @@ class CustodyBuilder:
     pending: list[Route] = field(default_factory=list)
     shipments: dict[str, Hop] = field(default_factory=dict)  # by event id
     first_seen: datetime | None = None  # commissioning (or the earliest event) of the traced unit
+    members: set[str] = field(default_factory=set)  # the serials of a lot known from its ILMD
     _fetched: dict[str, list[EventRecord]] = field(default_factory=dict)
+    _member_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (event id, role) -> members named
 
     def __post_init__(self) -> None:
         self._add(Route(self.start, None, None, "lot", (self.start,), None))
@@ -178,6 +187,8 @@ class CustodyBuilder:
                 break  # a DELETE naming no children takes every child out (EPCIS 2.0 §7.4.3)
             if route.object == self.start and (self.first_seen is None or event.event_time < self.first_seen):
                 self.first_seen = event.event_time
+            if route.object == self.start and event.lot_number is not None and event.action == "ADD":
+                self._add_members(route, event)
             if event.event_type in ("AggregationEvent", "AssociationEvent") and event.action == "ADD" \
                     and event.parent and (obj in event.children or any(c == obj for c, _ in event.child_quantities)):
                 self._enter_container(route, event, events)
@@ -188,6 +199,22 @@ class CustodyBuilder:
                                     None, (event.event_id,)))
             if self._is_shipment(event, obj):
                 self._hop(route, event)
+
+    def _add_members(self, route: Route, commissioned: EventRecord) -> None:
+        """The instances of the traced lot commissioned by this event (same GTIN, the lot in the ILMD)."""
+        gtin_part, _, _ = self.start.partition("/10/")
+        for epc in commissioned.epcs:
+            if epc.startswith(gtin_part + "/21/") and epc not in self.members:
+                self.members.add(epc)
+                self._add(Route(epc, None, None, "lot", route.path, 1.0, (commissioned.event_id,)))
+
+    def _members_in(self, event: EventRecord, role: str) -> int:
+        """How many of the lot's members an event names as children (`child`) or in its EPC list (`epc`)."""
+        key = (event.event_id, role)
+        if key not in self._member_counts:
+            named = event.children if role == "child" else event.epcs
+            self._member_counts[key] = sum(1 for epc in named if epc in self.members)
+        return self._member_counts[key]
 
     def _enter_container(self, route: Route, added: EventRecord, events: Sequence[EventRecord]) -> None:
         parent = added.parent
@@ -200,7 +227,9 @@ class CustodyBuilder:
                 until = later.event_time if until is None else min(until, later.event_time)
                 break
         quantity = added.amount_of(route.object)
-        if quantity is None:
+        if route.object in self.members:
+            quantity = float(self._members_in(added, "child"))
+        elif quantity is None:
             quantity = route.quantity
         self._add(Route(parent, added.event_time, until, "container", (*route.path, parent), quantity,
                         (added.event_id,)))
@@ -222,13 +251,18 @@ class CustodyBuilder:
         quantity = event.amount_of(route.object) if route.via != "container" else route.quantity
         via = "sales_ledger" if event.origin == "sales_ledger" else route.via
         earlier = self.shipments.get(event.event_id)
-        if earlier is not None:  # the same shipment reached through another reel of the lot: add it up
+        if route.object in self.members:
+            if earlier is not None:
+                return  # counted in full when the first member was
+            quantity = float(self._members_in(event, "epc"))
+        elif earlier is not None:  # the same shipment reached through another reel of the lot: add it up
             total = None if earlier.quantity is None or quantity is None else earlier.quantity + quantity
             self.shipments[event.event_id] = replace(earlier, quantity=total)
             return
         self.shipments[event.event_id] = Hop(source, destination, event.event_time,
                                              (*route.evidence, event.event_id), via, quantity,
-                                             not (source_owner and destination_owner), route.object,
+                                             not (source_owner and destination_owner),
+                                             self.start if route.object in self.members else route.object,
                                              event.ship_to_country, possessor)
 
 
