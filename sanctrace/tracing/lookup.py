@@ -14,16 +14,25 @@ from sanctrace.screening.index import ScreeningIndex
 from sanctrace.screening.parties import Query, party_from_entity
 
 ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+REGISTRY_FACTS = ("registrationNumber", "incorporationDate", "jurisdiction")
+
+
+def is_registry_record(entity: Mapping[str, Any]) -> bool:
+    """An organisation as a registry records it (a registration number, an incorporation date or a
+    jurisdiction), not a name in some company's customer master data: only such records tie a party to the
+    registry by name, so that two parties that match different master-data names still meet at one record."""
+    properties = entity.get("properties") or {}
+    return entity.get("schema") in ORGANISATIONS and any(properties.get(fact) for fact in REGISTRY_FACTS)
 
 
 class NameLookup:
-    """Listed parties and registry organisations, indexed once; `listed_threshold` and `registry_threshold`
-    are the scores (country agreement included) a name must reach."""
+    """Listed parties and registry records (`is_registry_record`), indexed once; `listed_threshold` and
+    `registry_threshold` are the scores (country agreement included) a name must reach."""
 
     def __init__(self, listed: ScreeningIndex, registry_entities: Iterable[Mapping[str, Any]],
                  listed_threshold: float = 0.8, registry_threshold: float = 0.88) -> None:
         self.listed_index = listed
-        parties = (party_from_entity(e) for e in registry_entities if e.get("schema") in ORGANISATIONS)
+        parties = (party_from_entity(e) for e in registry_entities if is_registry_record(e))
         self.registry_index = ScreeningIndex(p for p in parties if p is not None)
         self.listed_threshold = listed_threshold
         self.registry_threshold = registry_threshold

@@ -29,6 +29,8 @@ from normality import ascii_text
 from rigour.names import remove_org_types
 from rigour.text import jaro_winkler
 
+from sanctrace.screening.names import variant_key
+
 ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 STRONG_NAME_MATCH = 0.9  # a name match at or above this is taken as the listed party; below, a possible one
 NameMatcher = Callable[[Sequence[str], Sequence[str]], tuple[float, str]]
@@ -53,6 +55,14 @@ _LEGAL_FORMS = re.compile(
 def token_key(name: str) -> str:
     """`name_key` with its words sorted: the same name whatever the word order."""
     return " ".join(sorted(name_key(name).split()))
+
+
+@lru_cache(maxsize=65536)
+def spelling_key(name: str) -> str:
+    """`token_key` with each word's transliteration variants folded ("Khoman" / "Choman" / "Homan", both
+    romanisations of Хоман), for names of two words or more; empty for shorter names, which say too little."""
+    words = name_key(name).split()
+    return " ".join(sorted(variant_key(word) for word in words)) if len(words) >= 2 else ""
 
 
 @lru_cache(maxsize=65536)
@@ -189,7 +199,8 @@ class PartyBook:
 
     def _resolve(self, party_ids: list[str]) -> None:
         """Union identifiers that are one company: the same registry record, the same registration number,
-        or the same name (words in any order, any script, legal forms aside) in the same country."""
+        or the same name (words in any order, any script, legal forms aside, or spelled in another
+        transliteration) in the same country."""
         parent = {pid: pid for pid in party_ids}
 
         def find(pid: str) -> str:
@@ -213,16 +224,21 @@ class PartyBook:
             keys = [("record", rid) for rid, _ in records[pid]] + [("number", n) for n in numbers]
             keys += [("name", token_key(name) + "|" + country) for name in _props(entity, "name")
                      for country in _props(entity, "country") or [""] if token_key(name)]
+            keys += [("spelling", spelling + "|" + country) for name in _props(entity, "name")
+                     for country in _props(entity, "country") if (spelling := spelling_key(name))]
             for key in keys:
                 other = first_with.setdefault(key, pid)
                 if other == pid:
                     continue
-                if key[0] == "name" and self._numbers_conflict(other, pid):
+                if key[0] in ("name", "spelling") and self._numbers_conflict(other, pid):
                     continue  # the same name but different registration numbers: two companies
                 if key[0] == "record":
                     reason = f"both are registry record {key[1]} (by {dict(records[pid]).get(key[1], '')})"
                 elif key[0] == "number":
                     reason = f"same registration number {key[1]}"
+                elif key[0] == "spelling":
+                    name, _, country = key[1].partition("|")
+                    reason = f"the same name in another transliteration ({name!r}) in {country}"
                 else:
                     name, _, country = key[1].partition("|")
                     reason = f"same name {name!r} in {country or 'no country'}"
