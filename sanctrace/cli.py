@@ -79,7 +79,7 @@ def _open_store(read_only: bool = False) -> Store:
 
 
 def _fail(exc: SanctraceError) -> None:
-    err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+    err.print(f"[red]error:[/red] {exc.detail}", highlight=False, soft_wrap=True)  # one line, whatever its length
     raise typer.Exit(2)
 
 
