@@ -320,6 +320,38 @@ def test_sanctioned_party_named_in_cyrillic_while_the_data_uses_latin(tmp_path, 
     assert any(f["flag"] == "listed" and "eu-fsf-1234" in f["evidence"] for f in flags)
 
 
+def test_front_part_owned_by_a_listed_party_through_registry_records(tmp_path, now):
+    """The registry names its own record of the listed company as the owner (same registration number as the
+    list's entity): a 33% stake is a link short of control. The customer's data writes the Turkish legal form
+    out without the cedilla, and a second account spells the name in another transliteration."""
+    world = World()
+    standard_start(world, quantity=2000)
+    world.listed("sl-7", "ООО «Хоман Электроника»", "RU", registrationNumber="1027700132195")
+    world.entity("Company", "reg-ru-1", name="ООО «Хоман Электроника»", country="ru",
+                 registrationNumber="1027700132195", incorporationDate="2005-03-01")
+    world.entity("Company", "reg-tr-1", name="Stoster Mühendislik A.Ş.", country="tr", jurisdiction="tr",
+                 registrationNumber="9862991269", incorporationDate="2015-07-01")
+    world.entity("Ownership", "reg-o-1", owner="reg-ru-1", asset="reg-tr-1", percentage="33")
+    world.company("urn:x:c:tr", "Stoster Muhendislik Anonim Sirketi", "TR")
+    world.company("urn:x:c:am1", 'LLC "Khoman Elektronika"', "AM", registrationNumber="1027700132195")
+    world.company("urn:x:c:am2", 'LLC "Choman Elektronika"', "AM")
+    for i, party in enumerate(["urn:x:c:clean1", "urn:x:c:clean2"]):
+        world.company(party, f"Rheinland Elektronik {i} GmbH", "DE", incorporationDate="1990-01-01")
+        world.ship(lot("L1"), DIST, party, 20 + i, 600)
+    world.ship(lot("L1"), DIST, "urn:x:c:tr", 30, 100)
+    world.ship(lot("L1"), DIST, "urn:x:c:am2", 31, 100)
+    world.ship(lot("L1"), DIST, "urn:x:c:am1", 32, 100)
+    world.recovered("R1", lot_code="L1")
+    r = world.trace(tmp_path, now)["R1"]
+    tracer = Tracer(Store.open(tmp_path / "world.duckdb", read_only=True), Weights.load())
+    front = tracer.judge("urn:x:c:tr", None)
+    assert [(f.code, f.evidence) for f in front.flags] == [("listed_owner", ("reg-o-1", "sl-7"))]
+    assert "reg-ru-1 (listed as sl-7) (33%)" in front.flags[0].reason
+    assert tracer.book.company("urn:x:c:am2").identifiers == ["urn:x:c:am1", "urn:x:c:am2"]
+    assert any(f.code == "listed" for f in tracer.judge("urn:x:c:am2", None).flags)
+    assert r["diversion_point"] in ("urn:x:c:tr", "urn:x:c:am2")
+
+
 def test_insider_diversion_at_a_clean_long_established_customer(tmp_path, now):
     world = World()
     standard_start(world)

@@ -8,7 +8,7 @@ with its reason. It then links each company to the corporate registry and the sa
 * listed: the company (or its registry record) is a listed entity, or matches one by registration number or
   by name in any script with an agreeing country;
 * controlled: listed parties own >= 50% of it, directly or through chains (percentages multiplied along a
-  chain, summed across chains);
+  chain, summed across chains); part-owned: they own less, but some of it;
 * shared director / shared address with a listed party (links, not matches);
 * incorporation date.
 
@@ -120,10 +120,10 @@ class Merge:
 class Link:
     """A fact tying a company to a listed party, with the entities that say so."""
 
-    kind: str  # listed | possibly_listed | controlled | shared_director | shared_address
+    kind: str  # listed | possibly_listed | controlled | listed_owner | shared_director | shared_address
     reason: str
     entity_ids: tuple[str, ...]
-    share: float | None = None  # controlled: the listed parties' summed ownership
+    share: float | None = None  # controlled, listed_owner: the listed parties' summed ownership
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "reason": self.reason, "entity_ids": list(self.entity_ids),
@@ -180,6 +180,7 @@ class PartyBook:
         self.listed: dict[str, Mapping[str, Any]] = self._listed_entities()
         self.screening = screening
         self.company_of: dict[str, Company] = {}
+        self.listed_records: dict[str, str] = {}  # entity id -> the listed entity it is (`_listed_records`)
         self._party_ids = set(party_ids)
         self._resolve(sorted(self._party_ids))
         self._link_lists()
@@ -343,6 +344,7 @@ class PartyBook:
         listed_numbers = {registration_key(n): eid for eid, e in self.listed.items()
                           for n in _props(e, "registrationNumber") + _props(e, "innCode") + _props(e, "ogrnCode")}
         listed_orgs = {eid: e for eid, e in self.listed.items() if e.get("schema") != "Person"}
+        self.listed_records = self._listed_records(listed_numbers)
         listed_addresses = self._listed_addresses()
         owners = self._owners()
         directors = self._directors()
@@ -354,6 +356,20 @@ class PartyBook:
             for address in shared:
                 company.links.append(Link("shared_address", f"shares the address {address!r} with a listed party",
                                           tuple(sorted(listed_addresses[address]))))
+
+    def _listed_records(self, listed_numbers: Mapping[str, str]) -> dict[str, str]:
+        """Entity id -> the listed entity it is: each listed entity itself, and each registry record bearing a
+        listed entity's registration number (ownership and directorship data name registry records, while
+        the list has its own entity for the same company)."""
+        records = {eid: eid for eid in self.listed}
+        for eid, entity in self.entities.items():
+            if eid in records or entity.get("schema") not in ORGANISATIONS:
+                continue
+            for number in _props(entity, "registrationNumber"):
+                if registration_key(number) in listed_numbers:
+                    records[eid] = listed_numbers[registration_key(number)]
+                    break
+        return records
 
     def _listed_by_identity(self, company: Company, listed_numbers: Mapping[str, str],
                             listed_orgs: Mapping[str, Mapping[str, Any]]) -> None:
@@ -421,10 +437,12 @@ class PartyBook:
                 if owner in seen:
                     continue
                 value = share * part
-                if owner in self.listed:
+                if owner in self.listed_records:
                     total += value
-                    paths.append(" <- ".join((*chain, owner)) + f" ({value:.0%})")
-                    evidence.append(ownership_id)
+                    listed = self.listed_records[owner]
+                    named = owner if listed == owner else f"{owner} (listed as {listed})"
+                    paths.append(" <- ".join((*chain, named)) + f" ({value:.0%})")
+                    evidence.extend((ownership_id, listed))
                 elif len(chain) < 6:
                     walk(owner, value, (*chain, owner), seen | {owner})
 
@@ -433,6 +451,9 @@ class PartyBook:
         if total >= 0.5 - 1e-9:
             company.links.append(Link("controlled", f"listed parties own {total:.0%}: " + "; ".join(paths),
                                       tuple(sorted(set(evidence))), total))
+        elif total > 0:
+            company.links.append(Link("listed_owner", f"listed parties own {total:.0%} (less than control): "
+                                      + "; ".join(paths), tuple(sorted(set(evidence))), total))
 
     def _directors(self) -> dict[str, set[str]]:
         """organisation -> directors"""
@@ -444,16 +465,18 @@ class PartyBook:
         return found
 
     def _shared_directors(self, company: Company, directors: Mapping[str, set[str]]) -> None:
-        listed_orgs = [eid for eid in self.listed if eid in directors]
+        listed_orgs = [eid for eid in self.listed_records if eid in directors]
         mine = {d for rid in company.registry_ids for d in directors.get(rid, set())}
         for person in sorted(mine):
             if person in self.listed:
                 company.links.append(Link("shared_director", f"director {person} is a listed person", (person,)))
                 continue
             for other in listed_orgs:
-                if person in directors[other]:
-                    company.links.append(Link("shared_director",
-                                              f"director {person} also directs listed {other}", (person, other)))
+                if person in directors[other] and other not in company.registry_ids:
+                    listed = self.listed_records[other]
+                    named = other if listed == other else f"{other} (listed as {listed})"
+                    company.links.append(Link("shared_director", f"director {person} also directs listed {named}",
+                                              (person, other, listed) if listed != other else (person, other)))
 
     # -- reading ----------------------------------------------------------------------------------------
 
