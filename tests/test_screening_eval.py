@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from followthemoney import model
+from rigour.names import NameTypeTag
 
 from sanctrace.ops.screening import eval_names, name_pairs
+from sanctrace.screening.comparison import compare_names, score_bound
 from sanctrace.screening.evaluation import NamePair, Scorecard, scorecard
+from sanctrace.screening.names import analyse_name, name_kind
 from tests.shared import SHARED_DATA
 
 NAME_MATCHING = SHARED_DATA / "name_matching"
@@ -38,3 +42,16 @@ def test_the_matcher_on_every_set():
     assert cards["yente"].f1 >= 0.995 and cards["yente"].precision == 1.0
     assert cards["cross_script"].f1 >= 0.88 and cards["cross_script"].precision == 1.0
     assert cards["transliteration"].f1 >= 0.55 and cards["transliteration"].precision == 1.0
+
+
+@pytest.mark.slow
+def test_the_score_bound_never_understates_the_score_on_every_set():
+    """The upper bound that spares the comparison of candidates that cannot reach a threshold, on every pair
+    of every set (read as the pair's schema, and as a person and as an organisation)."""
+    for pair in name_pairs(NAME_MATCHING):
+        for kind in {name_kind(model.get(pair.schema) or model.get("LegalEntity")), NameTypeTag.PER, NameTypeTag.ORG}:
+            query, candidate = analyse_name(kind, pair.query, query=True), analyse_name(kind, pair.candidate)
+            if query is None or candidate is None:
+                continue
+            assert score_bound(query, candidate) >= compare_names(query, candidate).score - 1e-9, \
+                (pair.query, pair.candidate, kind)

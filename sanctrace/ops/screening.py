@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import random
@@ -258,9 +259,9 @@ class QueryResult:
 _WORKER_INDEX: ScreeningIndex | None = None  # the index a forked worker inherits
 
 
-def _screen_chunk(queries: Sequence[Query], threshold: float, limit: int) -> list[QueryResult]:
+def _screen_chunk(queries: Sequence[Query], threshold: float, limit: int) -> list[tuple[Match, ...]]:
     assert _WORKER_INDEX is not None
-    return [QueryResult(q, tuple(_WORKER_INDEX.screen(q, threshold, limit))) for q in queries]
+    return [tuple(_WORKER_INDEX.screen(q, threshold, limit)) for q in queries]
 
 
 def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
@@ -276,12 +277,19 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
         index = load_index(store)
     _WORKER_INDEX = index
     if workers <= 1 or len(queries) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods():
-        return _screen_chunk(queries, threshold, limit)
+        return [QueryResult(q, matches) for q, matches in zip(queries, _screen_chunk(queries, threshold, limit))]
     size = max(1, len(queries) // (workers * 8))
     chunks = [queries[i:i + size] for i in range(0, len(queries), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        results = pool.map(_screen_chunk, chunks, [threshold] * len(chunks), [limit] * len(chunks))
-        return [result for chunk in results for result in chunk]
+    # the index's objects are left out of the collector's passes in the workers: a pass over them would cost
+    # time and copy every page of memory they hold into each worker
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(_screen_chunk, chunks, [threshold] * len(chunks), [limit] * len(chunks))
+            found = [matches for chunk in results for matches in chunk]
+    finally:
+        gc.unfreeze()
+    return [QueryResult(q, matches) for q, matches in zip(queries, found)]
 
 
 # -- order checks -----------------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rigour.names import (
@@ -48,10 +47,12 @@ from sanctrace.screening.names import (
     AnalysedName,
     equivalent_words,
     is_patronymic,
+    latin_spellings,
     qualifier_words,
     skeletons,
     spelling_variant,
     squeeze,
+    variant_key,
     word_tables,
 )
 
@@ -191,30 +192,215 @@ class _NameFacts:
     org_classes: dict[NamePart, str]
     generic: frozenset[NamePart]  # words any company may use: rigour's symbols and domains, the abbreviation table
     qualifiers: frozenset[NamePart]  # written in brackets: "(HK)"
+    symbols: dict[NamePart, frozenset[Symbol]]  # the symbols of the spans holding each part
+    numeric: bool  # holds a number symbol
 
 
 _GENERIC_CATEGORIES = (SymbolCategory.SYMBOL, SymbolCategory.DOMAIN)
 
 
-@lru_cache(maxsize=1 << 18)
 def _name_facts(name: Name) -> _NameFacts:
     categories: dict[NamePart, SymbolCategory] = {}
     org_classes: dict[NamePart, str] = {}
     generic: set[NamePart] = set()
+    symbols: dict[NamePart, set[Symbol]] = {}
+    numeric = False
     for span in name.spans:
+        symbol = span.symbol
+        category = symbol.category
+        numeric = numeric or category == SymbolCategory.NUMERIC
         for part in span.parts:
-            categories.setdefault(part, span.symbol.category)
-            if span.symbol.category == SymbolCategory.ORG_CLASS:
-                org_classes.setdefault(part, span.symbol.id)
-            if span.symbol.category in _GENERIC_CATEGORIES:
+            categories.setdefault(part, category)
+            if category == SymbolCategory.ORG_CLASS:
+                org_classes.setdefault(part, symbol.id)
+            elif category in _GENERIC_CATEGORIES:
                 generic.add(part)
+            held = symbols.get(part)
+            if held is None:
+                symbols[part] = {symbol}
+            else:
+                held.add(symbol)
+    parts = name.parts
     generic_words = word_tables().generic
-    generic.update(part for part in name.parts if part.comparable in generic_words)
+    generic.update(part for part in parts if part.comparable in generic_words)
     bracketed = qualifier_words(name.form)
-    qualifiers = frozenset(part for part in name.parts if bracketed and part.form in bracketed
-                           and part.tag != NamePartTag.LEGAL)
-    return _NameFacts({part: _part_kind(part, categories.get(part)) for part in name.parts}, org_classes,
-                      frozenset(generic), qualifiers)
+    qualifiers = frozenset(part for part in parts if part.form in bracketed
+                           and part.tag != NamePartTag.LEGAL) if bracketed else frozenset()
+    return _NameFacts({part: _part_kind(part, categories.get(part)) for part in parts}, org_classes,
+                      frozenset(generic), qualifiers, {part: frozenset(held) for part, held in symbols.items()},
+                      numeric)
+
+
+# -- an upper bound on the score, for pruning candidates that cannot reach a threshold ----------------------
+
+# rigour's residue distance pairs two parts only when its alignment matched more than this share of the shorter
+# part's characters (`cluster_overlap_min` of rigour's CompareConfig, default 0.51). The characters an
+# alignment matches between two parts are a subsequence of both: their longest common subsequence can only be
+# longer.
+RESIDUE_OVERLAP = 0.51
+_MAX_MATCH_WEIGHT = max(1.0, *SYMBOL_WEIGHTS.values())
+_NO_SYMBOLS: frozenset[Symbol] = frozenset()
+
+
+@dataclass(slots=True)
+class _PartSketch:
+    """What decides whether a part could pair with another part at all, worked out once per name."""
+
+    comparable: str
+    symbols: frozenset[Symbol]
+    variant_keys: frozenset[str]
+    squeezed: str
+    letters: dict[str, int]  # letter -> the bit of each position holding it (for `common_subsequence`)
+    metaphone: str | None
+    generic_word: bool  # a word of the abbreviation table
+    lone_query_weight: float  # at least this in the mean when left alone on the query side
+    lone_candidate_factor: float  # times the candidate's extra-part weight when left alone on the candidate side
+
+
+@dataclass(frozen=True, slots=True)
+class _NameSketch:
+    parts: tuple[_PartSketch, ...]
+    numeric: bool  # holds a number symbol (weighs more than a plain match)
+    spaced: bool  # a part whose comparable form holds a space: rigour's alignment would not split it as we do
+
+
+def _name_sketch(name: Name, facts: _NameFacts) -> _NameSketch:
+    generic_words = word_tables().generic
+    sketches = []
+    spaced = False
+    for part in name.parts:
+        kind = facts.kinds.get(part)
+        qualifier = part in facts.qualifiers
+        # what a part left alone weighs at least (`_leftovers`); parts that may be grouped (conflicts,
+        # qualifiers) or discounted (legal forms, patronymics, a short form's generic words) are counted as 0
+        lone_query = EXTRA_QUERY_WEIGHT if (kind is None or kind == "generic word") and not qualifier else 0.0
+        lone_candidate = 1.0 if kind is None and not qualifier and part not in facts.generic else 0.0
+        comparable = part.comparable
+        spaced = spaced or " " in comparable
+        letters: dict[str, int] = {}
+        for position, letter in enumerate(comparable):
+            letters[letter] = letters.get(letter, 0) | 1 << position
+        spellings = latin_spellings(part)
+        sketches.append(_PartSketch(
+            comparable, facts.symbols.get(part, _NO_SYMBOLS),
+            frozenset(variant_key(spelling) for spelling in spellings) if len(spellings) > 1 else
+            frozenset((variant_key(comparable),)), squeeze(comparable), letters, part.metaphone,
+            comparable in generic_words, lone_query, lone_candidate))
+    return _NameSketch(tuple(sketches), facts.numeric, spaced)
+
+
+@dataclass(slots=True)
+class _View:
+    """A name as one comparison mode sees it: rigour's `Name` (native or transliterated), its facts and (once
+    asked for) its sketch."""
+
+    name: Name
+    facts: _NameFacts
+    sketch_: _NameSketch | None = None
+
+    @property
+    def sketch(self) -> _NameSketch:
+        if self.sketch_ is None:
+            self.sketch_ = _name_sketch(self.name, self.facts)
+        return self.sketch_
+
+
+def _view(analysed: AnalysedName, latin: bool) -> _View:
+    """The native (or, when there is one and `latin`, the transliterated) name with its facts, worked out once
+    per analysed name."""
+    key = "latin" if latin and analysed.latin is not None else "native"
+    view = analysed.memo.get(key)
+    if view is None:
+        name = analysed.latin if key == "latin" else analysed.name
+        assert name is not None
+        view = analysed.memo[key] = _View(name, _name_facts(name))
+    return view
+
+
+def prepare(name: AnalysedName) -> None:
+    """Work out now what comparing a candidate name needs (its parts' facts, native and transliterated), rather
+    than on its first comparison: for a name in an index, built once and shared by worker processes."""
+    for latin in (False, True):
+        _view(name, latin).sketch  # noqa: B018 (worked out and kept)
+
+
+def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
+    """Whether any rule of the scorer could pair the two parts (a necessary condition, cheap to test): a shared
+    rigour symbol; one written inside the other (initials, prefixes, syllables written together); the same
+    transliteration-variant key or the same letters doubled otherwise; words of the abbreviation table; the same
+    sound across scripts; or enough letters in common for rigour's residue distance to pair them."""
+    if not q.symbols.isdisjoint(c.symbols):
+        return True
+    a, b = q.comparable, c.comparable
+    if not a or not b:
+        return False
+    if a in b or b in a or q.squeezed == c.squeezed or not q.variant_keys.isdisjoint(c.variant_keys):
+        return True
+    if q.generic_word and c.generic_word and equivalent_words(a, b) is not None:
+        return True
+    if cross_script and q.metaphone is not None and q.metaphone == c.metaphone:
+        return True
+    return common_subsequence(q.letters, len(a), b) > RESIDUE_OVERLAP * min(len(a), len(b))
+
+
+def common_subsequence(letters: dict[str, int], length: int, other: str) -> int:
+    """The length of the longest common subsequence of a word (`letters`: each letter's positions as bits, and
+    its `length`) and `other`, bit-parallel (Hyyrö 2004)."""
+    full = (1 << length) - 1
+    row = full
+    for letter in other:
+        matched = row & letters.get(letter, 0)
+        row = ((row + matched) | (row - matched)) & full
+    return length - row.bit_count()
+
+
+def _mode_bound(query: AnalysedName, candidate: AnalysedName, latin: bool, consonants: bool,
+                cross_script: bool) -> float:
+    """An upper bound on `_compare` for one comparison mode.
+
+    The score is a weighted mean of part scores (each at most 1). Every entry scoring above 0 pairs at least
+    one query part with at least one candidate part that could pair (`_could_pair`), each part in one entry at
+    most, and weighs at most `_MAX_MATCH_WEIGHT` (1.0 unless a number is involved); a part that could pair with
+    nothing is left alone and adds its weight, scoring 0. So the mean is at most M / (M + U), M the largest
+    possible weight of the paired entries, U the least weight of the parts that must stay alone.
+    """
+    if consonants:
+        return 1.0  # consonant skeletons of parts joined together: any part may pair
+    q_view, c_view = _view(query, latin), _view(candidate, latin)
+    q_sketch, c_sketch = q_view.sketch, c_view.sketch
+    if q_sketch.spaced or c_sketch.spaced:
+        return 1.0
+    candidate_parts = c_sketch.parts
+    c_paired = [False] * len(candidate_parts)
+    q_paired = 0
+    alone = 0.0
+    for q in q_sketch.parts:
+        found = False
+        for j, c in enumerate(candidate_parts):
+            if (found and c_paired[j]) or not _could_pair(q, c, cross_script):
+                continue
+            found = c_paired[j] = True
+        if found:
+            q_paired += 1
+        else:
+            alone += q.lone_query_weight
+    extra = EXTRA_CANDIDATE_WEIGHT.get(c_view.name.tag, EXTRA_CANDIDATE_DEFAULT)
+    alone += sum(extra * c.lone_candidate_factor for j, c in enumerate(candidate_parts) if not c_paired[j])
+    weight = _MAX_MATCH_WEIGHT if q_sketch.numeric and c_sketch.numeric else 1.0
+    paired = weight * min(q_paired, sum(c_paired))
+    return paired / (paired + alone) if paired else 0.0
+
+
+def score_bound(query: AnalysedName, candidate: AnalysedName) -> float:
+    """An upper bound on `compare_names(query, candidate).score`, far cheaper to work out: a candidate whose
+    bound is under the threshold need not be compared."""
+    if query.name.comparable == candidate.name.comparable:
+        return 1.0
+    shared_script = bool(common_scripts(query.original, candidate.original))
+    native = _mode_bound(query, candidate, False, False, not shared_script)
+    if (query.latin is None and candidate.latin is None) or native >= 1.0 or shared_script:
+        return native
+    return max(native, _mode_bound(query, candidate, True, query.consonantal or candidate.consonantal, True))
 
 
 def _swapped_once(a: str, b: str) -> bool:
@@ -287,17 +473,19 @@ def _rescue(query: Sequence[NamePart], candidate: Sequence[NamePart], cross_scri
 class _Scorer:
     """Scores one pair of rigour names under one comparison mode (native script or transliterated)."""
 
-    def __init__(self, query: Name, candidate: Name, consonants: bool, transliterated: bool,
+    def __init__(self, query: _View, candidate: _View, consonants: bool, transliterated: bool,
                  cross_script: bool) -> None:
-        self.query = query
-        self.candidate = candidate
+        self.query = query.name
+        self.candidate = candidate.name
+        self.query_view = query
+        self.candidate_view = candidate
         self.consonants = consonants
         self.transliterated = transliterated
         self.cross_script = cross_script
-        self.person = NameTypeTag.PER in (query.tag, candidate.tag)
-        self.query_facts = _name_facts(query)
-        self.candidate_facts = _name_facts(candidate)
-        self.extra_candidate_weight = EXTRA_CANDIDATE_WEIGHT.get(candidate.tag, EXTRA_CANDIDATE_DEFAULT)
+        self.person = NameTypeTag.PER in (self.query.tag, self.candidate.tag)
+        self.query_facts = query.facts
+        self.candidate_facts = candidate.facts
+        self.extra_candidate_weight = EXTRA_CANDIDATE_WEIGHT.get(self.candidate.tag, EXTRA_CANDIDATE_DEFAULT)
         # the generic words of both names, for the abbreviation rules (organisations only)
         self.generic = None if self.person else self.query_facts.generic | self.candidate_facts.generic
 
@@ -383,8 +571,17 @@ class _Scorer:
         if len(query_left) + len(candidate_left) > 2:
             self._joined(query_left, candidate_left, matches)
         proposals = []
+        # parts that could not pair by any rule are not tried (a necessary condition, cheaper than the rules;
+        # consonant skeletons are not part of it)
+        query_sketches = self._sketches(self.query_view, query_left)
+        candidate_sketches = self._sketches(self.candidate_view, candidate_left)
         for i, q in enumerate(query_left):
+            q_sketch = query_sketches[i]
             for j, c in enumerate(candidate_left):
+                c_sketch = candidate_sketches[j]
+                if q_sketch is not None and c_sketch is not None and \
+                        not _could_pair(q_sketch, c_sketch, self.cross_script):
+                    continue
                 rule = _rescue((q,), (c,), self.cross_script, self.consonants, self.generic)
                 if rule is not None:
                     proposals.append((rule[1], i, j, rule))
@@ -412,6 +609,18 @@ class _Scorer:
             if short_form and part in self.candidate_facts.generic and kind in (None, "generic word"):
                 kind, weight = "generic word (short form)", self.extra_candidate_weight * SHORT_FORM_FACTOR
             matches.append(PartMatch("", part.form, kind or "missing", 0.0, weight))
+
+    def _sketches(self, view: _View, parts: Sequence[NamePart]) -> list[_PartSketch | None]:
+        """Each part's sketch (None where it cannot be told, or with consonant skeletons to compare)."""
+        if self.consonants:
+            return [None] * len(parts)
+        sketches = view.sketch.parts
+        found: list[_PartSketch | None] = []
+        for part in parts:
+            index = part.index
+            sketch = sketches[index] if 0 <= index < len(sketches) else None
+            found.append(sketch if sketch is not None and sketch.comparable == part.comparable else None)
+        return found
 
     def _qualifiers(self, query_rest: list[NamePart], candidate_rest: list[NamePart],
                     matches: list[PartMatch]) -> None:
@@ -481,7 +690,7 @@ class _Scorer:
                 candidate_rest.remove(part)
 
 
-def _compare(query: Name, candidate: Name, consonants: bool, transliterated: bool,
+def _compare(query: _View, candidate: _View, consonants: bool, transliterated: bool,
              query_text: str, candidate_text: str) -> NameComparison:
     cross_script = not common_scripts(query_text, candidate_text)
     score, parts = _Scorer(query, candidate, consonants, transliterated, cross_script).best()
@@ -492,13 +701,14 @@ def compare_names(query: AnalysedName, candidate: AnalysedName) -> NameCompariso
     """The score of a query name against a candidate name, with the evidence for each part."""
     if query.name.comparable == candidate.name.comparable:
         return _identical(query, candidate)
-    native = _compare(query.name, candidate.name, False, False, query.original, candidate.original)
+    native = _compare(_view(query, False), _view(candidate, False), False, False, query.original,
+                      candidate.original)
     if native.score >= 1.0 or (query.latin is None and candidate.latin is None):
         return native
     if common_scripts(query.original, candidate.original):
         return native
-    latin = _compare(query.latin or query.name, candidate.latin or candidate.name,
-                     query.consonantal or candidate.consonantal, True, query.original, candidate.original)
+    latin = _compare(_view(query, True), _view(candidate, True), query.consonantal or candidate.consonantal, True,
+                     query.original, candidate.original)
     return latin if latin.score > native.score else native
 
 

@@ -18,7 +18,6 @@ from query to query.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,12 +27,15 @@ from functools import lru_cache
 from rigour.names import NamePartTag, SymbolCategory
 from rigour.text import metaphone
 
-from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, score_party
+from sanctrace.screening.comparison import prepare
+from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, could_reach, score_party
 from sanctrace.screening.names import AnalysedName, skeleton_keys, variant_key, word_tables
 from sanctrace.screening.parties import Party, Query, QueryNames, normalise_identifier
 
 MIN_COVERAGE = 0.5  # share of the query's token weight a candidate name must hold
 MAX_CANDIDATE_NAMES = 6  # names compared in full per query, best covered first
+BOUND_COVERAGE = 0.95  # candidates covered less are first checked against an upper bound on their score (those
+# covered more nearly always reach the threshold: the check would cost more than it saves)
 SMALL_INTERSECTION = 32  # names left this few are checked one by one rather than narrowed further
 MAX_JOINED_POSTINGS = 2000  # a joined-token key held by more names than this says nothing
 # what a hit on each kind of key is worth: token, given name, metaphone, transliteration variant, skeleton, prefix
@@ -119,6 +121,7 @@ class Candidates:
 
     by_party: dict[int, list[AnalysedName]]
     examined: int  # names whose coverage was computed
+    coverage: dict[int, float]  # the best coverage of each party's names
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +179,22 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
                 choose(position + 1, score + token.weight * credit, narrowed)
         choose(position + 1, score, names)
 
-    if total:
-        choose(0, 0.0, None)
-    covered = {name_id: sum(t.weight * t.credit(name_id) for t in tokens) / total for name_id in found}
-    return {name_id: coverage for name_id, coverage in covered.items() if coverage >= MIN_COVERAGE}
+    if not total:
+        return {}
+    choose(0, 0.0, None)
+    # each found name's coverage, token by token (in order, as a sum would add them): a name earns the credit
+    # of the first (best) level of the token holding it
+    held = dict.fromkeys(found, 0.0)
+    for token in tokens:
+        before: set[int] | frozenset[int] = frozenset()
+        for credit, names in token.levels:
+            holding = names.intersection(found)
+            if len(holding) > len(before):
+                earned = token.weight * credit
+                for name_id in holding.difference(before):
+                    held[name_id] += earned
+            before = holding
+    return {name_id: coverage for name_id, value in held.items() if (coverage := value / total) >= MIN_COVERAGE}
 
 
 class ScreeningIndex:
@@ -194,6 +209,7 @@ class ScreeningIndex:
             for name in party.names:
                 name_id = len(self.names)
                 self.names.append(IndexedName(position, name))
+                prepare(name)
                 self.lengths.append(len(name.name.parts))
                 for key in name_keys(name):
                     postings[key].append(name_id)
@@ -240,17 +256,30 @@ class ScreeningIndex:
         self._add_joined_neighbours(query_names, levels)
         covered = _covered(list(levels.values()))
         for joined in {j for name in query_names if (j := joined_token(name_tokens(name)))}:
+            before: frozenset[int] = frozenset()
             for credit, names in self._token_levels(joined, frozenset(), consonantal).levels:
-                if len(names) <= MAX_JOINED_POSTINGS:
-                    for name_id in names:
-                        covered[name_id] = max(covered.get(name_id, 0.0), credit)
-        ranked = heapq.nsmallest(MAX_CANDIDATE_NAMES, (n for n, c in covered.items() if c >= MIN_COVERAGE),
-                                 key=lambda n: (-covered[n], self.lengths[n]))
+                if len(names) > MAX_JOINED_POSTINGS:
+                    break  # levels only grow
+                for name_id in names.difference(before):  # the names this level is the best level of
+                    if covered.get(name_id, 0.0) < credit:
+                        covered[name_id] = credit
+                before = names
+        # the best covered, the shortest first among names covered alike, then the first indexed (not the order
+        # the set operations found them in, which varies from process to process): only names covered at least
+        # as well as the last one kept can be among them
+        least = MIN_COVERAGE
+        if len(covered) > MAX_CANDIDATE_NAMES:
+            least = max(least, sorted(covered.values(), reverse=True)[MAX_CANDIDATE_NAMES - 1])
+        lengths = self.lengths
+        ranked = sorted(((name_id, coverage) for name_id, coverage in covered.items() if coverage >= least),
+                        key=lambda item: (-item[1], lengths[item[0]], item[0]))
         by_party: dict[int, list[AnalysedName]] = {}
-        for name_id in ranked:
+        best: dict[int, float] = {}
+        for name_id, coverage in ranked[:MAX_CANDIDATE_NAMES]:
             indexed = self.names[name_id]
             by_party.setdefault(indexed.party, []).append(indexed.name)
-        return Candidates(by_party, len(covered))
+            best.setdefault(indexed.party, coverage)
+        return Candidates(by_party, len(covered), best)
 
     def _add_joined_neighbours(self, query_names: Sequence[AnalysedName], levels: dict[str, _TokenLevels]) -> None:
         """Two neighbouring query tokens written as one in a listed name ("Jin Yu" / "Jinyu"): each of the two
@@ -271,7 +300,8 @@ class ScreeningIndex:
     def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """The listed parties matching the query at or above the threshold, best first."""
         names = QueryNames(query)
-        found = self.candidates(names.for_kind(names.query_kind)).by_party
+        candidates = self.candidates(names.for_kind(names.query_kind))
+        found = candidates.by_party
         if query.registration_number:
             for position in self.by_identifier.get(normalise_identifier(query.registration_number), ()):
                 found.setdefault(position, list(self.parties[position].names))
@@ -280,7 +310,11 @@ class ScreeningIndex:
             party = self.parties[position]
             if not query.model_schema.can_match(party.schema):
                 continue
-            match = score_party(query, names.against(party.schema), party, candidate_names)
+            query_names = names.against(party.schema)
+            if candidates.coverage.get(position, 0.0) < BOUND_COVERAGE and \
+                    not could_reach(query, query_names, party, candidate_names, threshold):
+                continue  # a cheap upper bound on the score says it cannot reach the threshold
+            match = score_party(query, query_names, party, candidate_names)
             if match.score >= threshold:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.entity_id))

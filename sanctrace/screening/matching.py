@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sanctrace.screening.comparison import NameComparison, best_comparison
+from sanctrace.screening.comparison import NameComparison, best_comparison, score_bound
 from sanctrace.screening.names import AnalysedName
 from sanctrace.screening.parties import Party, Query, normalise_address, normalise_identifier
 
@@ -88,6 +88,17 @@ def _address(query: Query, party: Party) -> str | None:
     if query.address and normalise_address(query.address) in party.addresses:
         return f"agrees ({query.address})"
     return None
+
+
+def could_reach(query: Query, query_names: Sequence[AnalysedName], party: Party,
+                candidate_names: Sequence[AnalysedName], threshold: float) -> bool:
+    """Whether `score_party` could score the party at or above `threshold` (False: it certainly cannot), from
+    an upper bound on the name comparison: only an agreeing birth date adds to the name's score, and only an
+    agreeing identifier lifts it."""
+    if _identifiers(query, party):
+        return True
+    needed = threshold - (BIRTH_DATE_AGREES if query.birth_date and party.birth_dates else 0.0) - 1e-9
+    return any(score_bound(q, c) >= needed for q in query_names for c in candidate_names)
 
 
 def score_party(query: Query, query_names: Sequence[AnalysedName], party: Party,

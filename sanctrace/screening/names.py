@@ -28,9 +28,10 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import icu
 from followthemoney.names import schema_type_tag
@@ -96,6 +97,9 @@ class AnalysedName:
     latin: Name | None  # transliterated when rigour does not latinise the script; None otherwise
     consonantal: bool  # written in a script best compared by its consonants
     legal_forms: tuple[tuple[str, str], ...]  # (form as written, the form it was read as)
+    # what the comparison works out once per name (its parts' facts), kept with the name: rigour's `Name`
+    # compares equal to any name of the same comparable form, whatever its kind or tags, so it is no cache key
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +239,7 @@ def qualifier_words(form: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _latin_spellings(part: NamePart) -> tuple[str, ...]:
+def latin_spellings(part: NamePart) -> tuple[str, ...]:
     """The Latin spellings of a part: its comparable form and, for a Latin word with ş, č, ž ..., the form that
     writes them as two letters (Şahin -> "sahin", "shahin")."""
     form = part.form
@@ -274,8 +278,8 @@ def spelling_variant(query: NamePart, candidate: NamePart) -> str | None:
     if query.form.isascii() and candidate.form.isascii() and \
             variant_key(query.comparable) != variant_key(candidate.comparable):
         return None  # the common case, decided at once
-    for a in _latin_spellings(query):
-        for b in _latin_spellings(candidate):
+    for a in latin_spellings(query):
+        for b in latin_spellings(candidate):
             if variant_key(a) != variant_key(b):  # a cheap test first: the pairs folded to one letter differ
                 continue
             a, b = squeeze(a), squeeze(b)
