@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from referencing.jsonschema import DRAFT7
 from sanctrace.chpl import tier_of
 from sanctrace.identifiers import canonical_uri
 from sanctrace.simulate import SCHEMES, WorldConfig, simulate_world
+from sanctrace.simulate.lifecycle import INSIDER_ORDER_MULTIPLE
 from sanctrace.simulate.score import score_world
 from tests.shared import GS1_EPCIS
 
@@ -303,3 +305,12 @@ def test_containers_hold_consignments_of_a_few_weeks(worlds, seed):
         seen = sorted(datetime.fromisoformat(first_seen[child]) for child in children)
         assert seen[-1] - seen[0] <= timedelta(days=30), (world.name, event["parentID"], seen[0], seen[-1])
     assert containers
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_insider_takes_an_order_far_above_its_usual_ones(worlds, seed):
+    """The insider scheme as documented: a whole reel, several times the customer's average order so far."""
+    notes = [r["note"] for r in _truth(worlds[seed])["recoveries"] if r["scheme"] == "insider"]
+    multiples = [float(m[1]) for note in notes if (m := re.search(r"([0-9.]+) times its average order", note))]
+    assert multiples and len(multiples) >= len(notes) * 0.8, notes
+    assert min(multiples) >= INSIDER_ORDER_MULTIPLE

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -27,7 +27,7 @@ from sanctrace.simulate.events import EventFactory, Goods, Transaction
 from sanctrace.simulate.forwarding import Consignment, Forwarding
 from sanctrace.simulate.ids import sscc_tail
 from sanctrace.simulate.recoveries import DivertedBatch
-from sanctrace.simulate.schemes import Diversion
+from sanctrace.simulate.schemes import Diversion, small_customer
 from sanctrace.simulate.world import Company, Seller, World
 
 Record = tuple[str, str, Any]
@@ -90,6 +90,10 @@ class Sale:
         return self.reel.branch
 
 
+INSIDER_ORDER_MULTIPLE = 3  # an insider's whole reel is at least this many of the customer's average orders
+INSIDER_MIN_REEL = 2500  # an insider takes chips that come on reels at least this large
+
+
 class Simulation:
     """Generates the records of a world lot by lot, lots in order of manufacture (`lot(index)`), then
     the containers forwarders still hold (`forwarding.flush_all()`). `plan` maps lot indices to the
@@ -109,6 +113,7 @@ class Simulation:
         self._serials: dict[int, int] = {}
         self._sites: dict[tuple[str, str], str | None] = {}
         self._samplers: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
+        self._orders: dict[str, list[float]] = {}  # customer -> [units bought, orders], as simulated so far
         self._groups = [s for s in world.sellers.values() if s.role == "distributor"]
         self._parts = [p for p in world.parts if world.companies[p.maker].role == "manufacturer"]
         self._part_weights = [3.0 if p.tier == 1 else 1.0 for p in self._parts]
@@ -207,9 +212,12 @@ class Simulation:
                 yield from self.assembly.build(lot, sale)
 
     def _choose_part(self, diversion: Diversion | None) -> Part:
-        """A part, tier-1 chips favoured; the module scheme needs a chip module makers build in."""
+        """A part, tier-1 chips favoured; the module scheme needs a chip module makers build in, the insider
+        one a chip on large reels."""
         if diversion and diversion.scheme == "module_maker":
             return self.rng.choice([p for p in self._parts if p.category.modular])
+        if diversion and diversion.scheme == "insider":  # a whole reel that is a large order: chips on big reels
+            return self.rng.choice([p for p in self._parts if min(p.category.reel) >= INSIDER_MIN_REEL])
         return self.rng.choices(self._parts, self._part_weights)[0]
 
     def _make_lot(self, part: Part, made: float) -> Lot:
@@ -306,6 +314,10 @@ class Simulation:
             buyer = self.world.companies[sale.buyer]
             if sale.diversion is None and buyer.forwarder and rng.random() < config.forwarded_share:
                 sale.forwarder, sale.consignee = buyer.forwarder, buyer.key
+            if sale.diversion is None:
+                bought = self._orders.setdefault(sale.buyer, [0.0, 0.0])
+                bought[0] += sale.quantity
+                bought[1] += 1
         return sorted(sales, key=lambda s: s.time)
 
     def _reel_sales(self, group: Seller, reel: Reel) -> list[Sale]:
@@ -335,7 +347,10 @@ class Simulation:
         rng = self.rng
         candidates = [s for s in sales if s.branch == diversion.branch]
         if diversion.scheme == "insider" or not candidates:
-            reel = next(r for r in lot.reels if r.branch == diversion.branch)
+            reels = [r for r in lot.reels if r.branch == diversion.branch]
+            reel = max(reels, key=lambda r: r.quantity) if diversion.scheme == "insider" else reels[0]
+            if diversion.scheme == "insider":
+                diversion = self._insider_for(diversion, reel.quantity)
             sales[:] = [s for s in sales if s.reel is not reel]
             ts = reel.available + rng.uniform(5, 60) * DAY
             sale = Sale(reel, diversion.buyer, reel.quantity, ts, True, reel.serials)
@@ -352,6 +367,28 @@ class Simulation:
                 diversion, lot.part, lot.code, lot.made, sale.quantity, sale.serials, sale.time
             )
             self.batches.append(batch)
+
+    def _insider_for(self, diversion: Diversion, quantity: int) -> Diversion:
+        """The insider scheme is an order far above the customer's usual ones (`INSIDER_ORDER_MULTIPLE` of its
+        average order so far): the planned customer if the reel is that for it, else another small customer
+        of the same branch for which it is; the plan stands when there is none."""
+
+        def far_above_usual(key: str) -> bool:
+            bought, orders = self._orders.get(key, (0.0, 0.0))
+            return orders >= 3 and bought / orders * INSIDER_ORDER_MULTIPLE <= quantity
+
+        key = diversion.buyer
+        if not far_above_usual(key):
+            served = self.world.sellers[diversion.seller].served.get(diversion.branch, [])
+            fitting = sorted(k for k in served if small_customer(self.world.companies[k]) and far_above_usual(k))
+            if not fitting:
+                return replace(diversion, note=f"a whole reel of {quantity}; no small customer of the branch "
+                                               "orders that little: the planned customer kept")
+            key = self.rng.choice(fitting)
+        bought, orders = self._orders[key]
+        return replace(diversion, buyer=key, last_custodian=key,
+                       note=f"a whole reel of {quantity}: {quantity * orders / bought:.1f} times its average "
+                            f"order of {bought / orders:.0f} so far")
 
     # -- distributor: the records ------------------------------------------------------------------------
 

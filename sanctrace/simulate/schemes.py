@@ -236,7 +236,7 @@ class SchemeBuilder:
         self._insiders = sorted(
             (seller, key)
             for (seller, key) in world.branch_of
-            if _small_customer(world.companies[key]) and world.sellers[seller].role == "distributor"
+            if small_customer(world.companies[key]) and world.sellers[seller].role == "distributor"
         )
         return {index: self._diversion(scheme, n) for index, (n, scheme) in zip(slots, wanted, strict=False)}
 
@@ -301,6 +301,6 @@ class SchemeBuilder:
         return Diversion("insider", seller, branch, key, key, None, (), self.config.diversion_from)
 
 
-def _small_customer(company: Company) -> bool:
+def small_customer(company: Company) -> bool:
     """An ordinary, currently trading customer of below-median size."""
     return company.role == "customer" and company.active_until is None and company.weight < 1.7
