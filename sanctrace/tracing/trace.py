@@ -146,6 +146,7 @@ def unusual_order_factor(branch: Branch, usual: Usual, weights: Weights) -> floa
     if typical is None or last.quantity is None:
         return 1.0
     total, orders, years = typical
+    total, orders = total - last.quantity, orders - 1  # the buyer's other orders: this one is being judged
     if orders < weights.unusual_order_min_orders or total <= 0:
         return 1.0
     share = last.quantity / (total / max(years, 1.0))
