@@ -352,6 +352,21 @@ def test_front_part_owned_by_a_listed_party_through_registry_records(tmp_path, n
     assert r["diversion_point"] in ("urn:x:c:tr", "urn:x:c:am2")
 
 
+def test_a_party_meets_its_registry_record_when_the_place_in_brackets_is_written_otherwise(tmp_path, now):
+    world = World()
+    standard_start(world)
+    world.entity("Company", "reg-hk-1", name="昊海贸易(香港)有限公司", alias="Haohai Trading (HK) Limited",
+                 country="hk", jurisdiction="hk", registrationNumber="06656357", incorporationDate="2022-06-03")
+    world.company("urn:x:c:hk", "Haohai Trading (Kowloon) Limited", "HK")
+    world.ship(lot("L1"), DIST, "urn:x:c:hk", 30, 100)
+    world.recovered("R1", lot_code="L1")
+    world.trace(tmp_path, now)
+    tracer = Tracer(Store.open(tmp_path / "world.duckdb", read_only=True), Weights.load())
+    company = tracer.book.company("urn:x:c:hk")
+    assert company.registry_ids == ["reg-hk-1"]
+    assert [f.code for f in tracer.judge("urn:x:c:hk", None).flags] == ["new_company"]
+
+
 def test_insider_diversion_at_a_clean_long_established_customer(tmp_path, now):
     world = World()
     standard_start(world)

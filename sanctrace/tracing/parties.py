@@ -57,6 +57,19 @@ def token_key(name: str) -> str:
     return " ".join(sorted(name_key(name).split()))
 
 
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+
+
+@lru_cache(maxsize=65536)
+def bare_key(name: str) -> str:
+    """`token_key` of the name without what it holds in brackets ("Haohai Trading (Kowloon) Limited" and
+    "Haohai Trading (HK) Limited"), empty when the name has no brackets. Only to find a party's registry
+    record when no record has its exact name: "(Shanghai)" and "(Shenzhen)" may well be two companies."""
+    if not _BRACKETED.search(name):
+        return ""
+    return token_key(_BRACKETED.sub(" ", name))
+
+
 @lru_cache(maxsize=65536)
 def spelling_key(name: str) -> str:
     """`token_key` with each word's transliteration variants folded ("Khoman" / "Choman" / "Homan", both
@@ -284,6 +297,9 @@ class PartyBook:
                 key = token_key(name)
                 if key and eid not in by_name[key]:
                     by_name[key].append(eid)
+                bare = bare_key(name)
+                if bare and eid not in by_name["~" + bare]:
+                    by_name["~" + bare].append(eid)  # without its bracketed place, for another place's spelling
                 words = name_key(name).split()
                 if len(words) >= 2 and eid not in by_name["^" + " ".join(words[:2])]:
                     by_name["^" + " ".join(words[:2])].append(eid)  # by first two words, for short forms
@@ -310,6 +326,13 @@ class PartyBook:
                 theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
                 if not theirs or not countries or theirs & countries:
                     found.setdefault(rid, f"name {name!r}")
+        if found:
+            return list(found.items())
+        for name in names:  # the same name with another place in brackets, in the same country
+            for rid in by_name.get("~" + bare_key(name), []) if bare_key(name) else []:
+                theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
+                if theirs & countries:
+                    found.setdefault(rid, f"name {name!r} with another place in brackets")
         if found:
             return list(found.items())
         for address in _props(entity, "address"):
