@@ -53,6 +53,7 @@ class World:
     entities: list[dict[str, Any]] = field(default_factory=list)
     recoveries: list[str] = field(default_factory=list)
     sales: list[str] = field(default_factory=list)
+    parts: bytes = PARTS
 
     def event(self, kind: str, day: int, **fields: Any) -> None:
         self.events.append({"type": kind, "eventTime": when(day), "eventTimeZoneOffset": "+00:00", **fields})
@@ -98,7 +99,7 @@ class World:
 
     def trace(self, tmp_path, now) -> dict[str, Any]:
         with Store.open(tmp_path / "world.duckdb") as store:
-            ingest_parts(store, [("parts.csv", PARTS)], now)
+            ingest_parts(store, [("parts.csv", self.parts)], now)
             base = [
                 {"id": MAKER, "schema": "Company", "properties": {"name": ["Veldhoven Semiconductors N.V."],
                                                                  "country": ["nl"]}},
@@ -365,6 +366,31 @@ def test_a_party_meets_its_registry_record_when_the_place_in_brackets_is_written
     company = tracer.book.company("urn:x:c:hk")
     assert company.registry_ids == ["reg-hk-1"]
     assert [f.code for f in tracer.judge("urn:x:c:hk", None).flags] == ["new_company"]
+
+
+def test_recurrence_counts_the_lots_of_every_part_the_marking_fits(tmp_path, now):
+    """'VSSTM32X7' fits two catalogue parts equally (packaging suffixes -TR and Z): each recovery is traced
+    through the lots of both, and so is a buyer's recurrence. The broker bought one lot of each part, both
+    recovered: two of its two purchases."""
+    world = World(parts=PARTS + b"04012345123463,Veldhoven Semiconductors N.V.,VS-STM32X7Z,854231,MCU\n")
+    second = "4012345.012346"
+    broker = "urn:x:c:broker"
+    world.company(broker, "Jinyu Electronics Trading Limited", "HK", incorporationDate="2015-01-01")
+    for code, urn in (("L1", GTIN_URN), ("M1", second)):
+        world.commission(code, 1000, urn=urn)
+        world.ship(lot(code, urn), MAKER, DIST, 10, 1000)
+        for i in range(3):
+            party = f"urn:x:c:{code}-{i}"
+            world.company(party, f"Rheinland Elektronik {code} {i} GmbH", "DE", incorporationDate="1990-01-01")
+            world.ship(lot(code, urn), DIST, party, 20 + i, 250)
+        world.ship(lot(code, urn), DIST, broker, 30, 100)
+        world.recovered(f"R-{code}", lot_code=code)
+    traces = world.trace(tmp_path, now)
+    for code in ("L1", "M1"):
+        flags = [e for e in traces[f"R-{code}"]["evidence"] if e["kind"] == "flag" and e["party"] == broker]
+        assert traces[f"R-{code}"]["diversion_point"] == broker
+        assert [f["flag"] for f in flags if f["flag"] == "recurrence"] == ["recurrence"]
+        assert "2 of its 2 purchases" in next(f["reason"] for f in flags if f["flag"] == "recurrence")
 
 
 def test_insider_diversion_at_a_clean_long_established_customer(tmp_path, now):

@@ -26,6 +26,7 @@ from sanctrace.tracing.lookup import NameLookup
 from sanctrace.tracing.markings import (
     CatalogPart,
     LotInfo,
+    PartCandidate,
     match_lot_code,
     parse_date_code,
     rank_lots,
@@ -136,7 +137,7 @@ class Tracer:
                                     f"{recovery['manufacturer']!r} {recovery['part_number']!r}"})
             return result
         best_score = candidates[0].score
-        tied = [c for c in candidates if c.score >= best_score - 1e-9]
+        tied = _best(candidates)
         self.custody_many([lot for c in tied for lot, _, _ in self._lot_candidates(c.part, recovery)])
         histories: list[LotHistory] = []
         for candidate in tied:
@@ -244,7 +245,7 @@ class Tracer:
             candidates = resolve_part(recovery["manufacturer"], recovery["part_number"], self.catalogue)
             if not candidates:
                 continue
-            for history in self._histories(candidates[0].part, recovery):
+            for history in (h for candidate in _best(candidates) for h in self._histories(candidate.part, recovery)):
                 for branch in history.branches:
                     if not branch.hops or branch.hops[-1].destination in self.sellers:
                         continue
@@ -269,6 +270,12 @@ def _canonical_id(entity: dict[str, Any]) -> dict[str, Any]:
     except SanctraceError:
         return entity
     return entity if canonical == entity["id"] else {**entity, "id": canonical, "ids": [entity["id"]]}
+
+
+def _best(candidates: Sequence[PartCandidate]) -> list[PartCandidate]:
+    """The part candidates tied for the best score: a marking that fits two catalogue parts equally is
+    traced through the lots of both."""
+    return [c for c in candidates if c.score >= candidates[0].score - 1e-9]
 
 
 def _day(value: Any) -> date | None:
