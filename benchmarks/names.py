@@ -93,8 +93,9 @@ def main() -> None:
               f"{row['recall']:>8.3f}{row['f1']:>8.3f}   {row['threshold']}")
     speed = throughput(SHARED, entities=args.entities, queries=args.queries, workers=args.workers)
     print(f"\nScreening {speed.queries:,} names against {speed.entities:,} listed entities with {speed.workers} "
-          f"workers: {speed.names_per_second:,.0f} names/s (index built in {speed.index_seconds:.1f} s, "
-          f"{speed.candidates_per_query:.0f} names examined by blocking per query)")
+          f"workers: {speed.names_per_second:,.0f} names/s (index built in {speed.index_seconds:.1f} s, saved "
+          f"index read back in {speed.load_seconds:.1f} s, {speed.candidates_per_query:.0f} names examined by "
+          f"blocking per query)")
 
 
 if __name__ == "__main__":

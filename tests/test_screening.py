@@ -65,7 +65,7 @@ def test_a_company_query_does_not_match_people(index):
 
 def test_blocking_compares_few_candidates(index):
     found = index.candidates(QueryNames(Query("q", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER))
-    assert len(index.names) > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
+    assert index.name_count > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
 
 
 def test_query_csv_contract():

@@ -4,6 +4,7 @@
   list replaces the previous one in one transaction and reports what was added, changed and delisted.
 * `load_index(store)` — the listed parties (from every list, and ledger entities that are sanctioned or named
   by a Sanction entity) in a blocking index; build it once and pass it to `screen` / `check_order` for many calls.
+  It is saved next to the store's file and read back while the lists (and the code analysing names) are unchanged.
 * `screen(store, queries, threshold)` — ranked matches, each with its explanation.
 * `check_order(store, order, now, seen_in_chains)` — clear / review / block, with every reason.
 * `eval_names(data_dir, threshold)` — precision, recall and F1 on the labelled name pairs, optionally next to a
@@ -12,16 +13,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
+import os
+import pickle
 import random
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from importlib import resources
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -239,9 +247,89 @@ def load_parties(store: Store) -> list[Party]:
     return parties
 
 
+INDEX_SUFFIX = ".screening-index"  # the saved index, next to the store's file
+_INDEX_FORMAT = 1
+_INDEX_MAGIC = b"sanctrace screening index "
+# what the saved index is made by: a change to any of these makes it stale
+_INDEX_SOURCES = ("screening/names.py", "screening/parties.py", "screening/index.py", "resources/legal_forms.csv",
+                  "resources/name_abbreviations.csv")
+
+
+@cache
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256(f"{_INDEX_FORMAT} rigour {package_version('rigour')} followthemoney "
+                            f"{package_version('followthemoney')}".encode())
+    package = resources.files("sanctrace")
+    for relative in _INDEX_SOURCES:
+        digest.update(package.joinpath(relative).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def index_path(store: Store) -> Path | None:
+    """Where the store's screening index is saved (None for a store in memory)."""
+    if not store.path or store.path.startswith(":memory:"):
+        return None
+    return Path(store.path + INDEX_SUFFIX)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads plain values only (lists, dicts, strings, bytes, numbers): a saved index holds nothing else, and
+    nothing else is ever made from the file."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"a saved screening index holds plain values only, not {module}.{name}")
+
+
+def _read_index(path: Path, key: str) -> ScreeningIndex | None:
+    """The index saved at `path` if it was made from the same lists by the same code, else None."""
+    try:
+        with path.open("rb") as handle:
+            if handle.readline() != _INDEX_MAGIC + key.encode() + b"\n":
+                return None
+            collecting = gc.isenabled()
+            gc.disable()  # millions of small objects: the collector would walk them over and over
+            try:
+                return ScreeningIndex.from_state(_PlainUnpickler(handle).load())
+            finally:
+                if collecting:
+                    gc.enable()
+    except (OSError, EOFError, ValueError, TypeError, KeyError, pickle.UnpicklingError):
+        return None  # missing, unreadable or from elsewhere: built again
+
+
+def _save_index(path: Path, key: str, index: ScreeningIndex) -> bool:
+    """Save the index next to the store (atomically); False when the directory cannot be written to."""
+    written = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
+            written = handle.name
+            handle.write(_INDEX_MAGIC + key.encode() + b"\n")
+            pickle.dump(index.state(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written, path)
+        return True
+    except OSError:
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
+        return False
+
+
 def load_index(store: Store) -> ScreeningIndex:
-    """The blocking index over every listed party of the store (build once, screen many)."""
-    return ScreeningIndex(load_parties(store))
+    """The blocking index over every listed party of the store (build once, screen many).
+
+    The index is saved next to the store's file (`<store>.screening-index`) and read back by later calls as long
+    as the listed parties are unchanged — a fingerprint of every list entry and of the ledger entities that can be
+    or name listed parties, and of the code that analyses names, must match — else it is built again and saved
+    (silently not saved where the directory cannot be written to).
+    """
+    path = index_path(store)
+    key = f"{_code_fingerprint()}/{screening_store.listed_parties_fingerprint(store)}"
+    if path is not None and (saved := _read_index(path, key)) is not None:
+        return saved
+    index = ScreeningIndex(load_parties(store))
+    if path is not None:
+        _save_index(path, key, index)
+    return index
 
 
 # -- screening --------------------------------------------------------------------------------------------
@@ -426,8 +514,9 @@ class Throughput:
     queries: int
     workers: int
     seconds: float
-    index_seconds: float
+    index_seconds: float  # building the index (analysing every listed name)
     candidates_per_query: float
+    load_seconds: float = 0.0  # reading the saved index back (what a later call pays instead of building it)
 
     @property
     def names_per_second(self) -> float:
@@ -476,4 +565,11 @@ def throughput(shared_data: Path, entities: int = 50_000, queries: int = 5_000, 
                    for q in batch[:200]) / min(len(batch), 200)
     start = time.perf_counter()
     screen(None, batch, index=index, workers=workers)
-    return Throughput(len(index), len(batch), workers, time.perf_counter() - start, index_seconds, examined)
+    seconds = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"throughput{INDEX_SUFFIX}"
+        _save_index(path, "throughput", index)
+        start = time.perf_counter()
+        _read_index(path, "throughput")
+        load_seconds = time.perf_counter() - start
+    return Throughput(len(index), len(batch), workers, seconds, index_seconds, examined, load_seconds)

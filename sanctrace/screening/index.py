@@ -19,10 +19,12 @@ from query to query.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rigour.names import NamePartTag, SymbolCategory
 from rigour.text import metaphone
@@ -30,7 +32,14 @@ from rigour.text import metaphone
 from sanctrace.screening.comparison import prepare
 from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, could_reach, score_party
 from sanctrace.screening.names import AnalysedName, skeleton_keys, variant_key, word_tables
-from sanctrace.screening.parties import Party, Query, QueryNames, normalise_identifier
+from sanctrace.screening.parties import (
+    Party,
+    Query,
+    QueryNames,
+    normalise_identifier,
+    party_from_state,
+    party_state,
+)
 
 MIN_COVERAGE = 0.5  # share of the query's token weight a candidate name must hold
 MAX_CANDIDATE_NAMES = 6  # names compared in full per query, best covered first
@@ -109,10 +118,40 @@ def name_keys(name: AnalysedName) -> set[str]:
     return keys | token_keys(joined, frozenset(), name.consonantal) if joined else keys
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedName:
-    party: int  # position of the party in the index
-    name: AnalysedName
+class Postings:
+    """Index keys -> the names holding them. In an index read back from a saved one, each key's names stay packed
+    (machine integers) until a query asks for the key."""
+
+    __slots__ = ("_sets", "_packed")
+
+    def __init__(self, sets: dict[str, frozenset[int]], packed: dict[str, bytes] | None = None) -> None:
+        self._sets = sets
+        self._packed = packed or {}
+
+    def get(self, key: str) -> frozenset[int] | None:
+        found = self._sets.get(key)
+        if found is None:
+            data = self._packed.get(key)
+            if data is None:
+                return None
+            ids = array("i")
+            ids.frombytes(data)
+            found = self._sets[key] = frozenset(ids)
+        return found
+
+    def __getitem__(self, key: str) -> frozenset[int]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def packed(self) -> dict[str, bytes]:
+        """Every key's names as machine integers, in increasing order."""
+        return {**self._packed, **self.pack(self._sets)}
+
+    @staticmethod
+    def pack(sets: dict[str, frozenset[int]]) -> dict[str, bytes]:
+        return {key: array("i", sorted(ids)).tobytes() for key, ids in sets.items()}
 
 
 @dataclass(slots=True)
@@ -202,27 +241,63 @@ class ScreeningIndex:
 
     def __init__(self, parties: Iterable[Party]) -> None:
         self.parties: list[Party] = list(parties)
-        self.names: list[IndexedName] = []
-        self.lengths: list[int] = []  # parts per name: among names covered alike, the shortest is compared first
+        # each name: the position of its party, its position among the party's names, its number of parts (among
+        # names covered alike, the shortest is compared first)
+        self.name_party = array("i")
+        self.name_position = array("i")
+        self.lengths = array("i")
         postings: dict[str, list[int]] = defaultdict(list)
         for position, party in enumerate(self.parties):
-            for name in party.names:
-                name_id = len(self.names)
-                self.names.append(IndexedName(position, name))
-                prepare(name)
+            for name_position, name in enumerate(party.names):
+                name_id = len(self.lengths)
+                self.name_party.append(position)
+                self.name_position.append(name_position)
                 self.lengths.append(len(name.name.parts))
+                prepare(name)
                 for key in name_keys(name):
                     postings[key].append(name_id)
-        self.postings: dict[str, frozenset[int]] = {key: frozenset(ids) for key, ids in postings.items()}
+        self.postings: dict[str, frozenset[int]] | Postings = {key: frozenset(ids) for key, ids in postings.items()}
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
         for position, party in enumerate(self.parties):
             for identifier in party.identifiers:
                 self.by_identifier[identifier].append(position)
-        self._total = max(len(self.names), 1)
+        self._caches()
+
+    def _caches(self) -> None:
+        self._posting = self.postings.get  # a dict's own lookup where the index was built here
+        self._total = max(len(self.lengths), 1)
         self._token_levels = lru_cache(maxsize=1 << 16)(self._token)
+        self._joined_levels = lru_cache(maxsize=1 << 12)(self._with_joined)
+
+    def state(self) -> dict[str, Any]:
+        """The index as plain values — lists, dicts, strings, bytes — to save (rigour's analysed names are not
+        saved: a party's names are analysed again when blocking first finds them)."""
+        return {"parties": [party_state(party) for party in self.parties], "name_party": self.name_party.tobytes(),
+                "name_position": self.name_position.tobytes(), "lengths": self.lengths.tobytes(),
+                "postings": self.postings.packed() if isinstance(self.postings, Postings) else Postings.pack(
+                    self.postings), "by_identifier": dict(self.by_identifier)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> ScreeningIndex:
+        """The index `state()` saved."""
+        index = cls.__new__(cls)
+        index.parties = [party_from_state(party) for party in state["parties"]]
+        for attribute in ("name_party", "name_position", "lengths"):
+            values = array("i")
+            values.frombytes(state[attribute])
+            setattr(index, attribute, values)
+        index.postings = Postings({}, state["postings"])
+        index.by_identifier = defaultdict(list, state["by_identifier"])
+        index._caches()
+        return index
 
     def __len__(self) -> int:
         return len(self.parties)
+
+    @property
+    def name_count(self) -> int:
+        """The names indexed (a party may have several)."""
+        return len(self.lengths)
 
     def _weight(self, frequency: int) -> float:
         return math.log((self._total + 1) / (frequency + 1)) + 1.0
@@ -230,7 +305,7 @@ class ScreeningIndex:
     def _token(self, token: str, aliases: frozenset[str], consonantal: bool) -> _TokenLevels:
         """A query token's weight and level sets (cached: common tokens recur from query to query)."""
         postings = [(KEY_CREDIT[key[0]], names) for key in lookup_keys(token, aliases, consonantal)
-                    if (names := self.postings.get(key))]
+                    if (names := self._posting(key))]
         levels = []
         cumulative: frozenset[int] = frozenset()
         for credit in sorted({credit for credit, _ in postings}, reverse=True):
@@ -253,7 +328,7 @@ class ScreeningIndex:
             aliases.update(name_aliases(name))
         tokens = sorted({t for name in query_names for t in name_tokens(name)})
         levels = {t: self._token_levels(t, aliases.get(t, frozenset()), consonantal) for t in tokens}
-        self._add_joined_neighbours(query_names, levels)
+        self._add_joined_neighbours(query_names, levels, aliases, consonantal)
         covered = _covered(list(levels.values()))
         for joined in {j for name in query_names if (j := joined_token(name_tokens(name)))}:
             before: frozenset[int] = frozenset()
@@ -276,26 +351,39 @@ class ScreeningIndex:
         by_party: dict[int, list[AnalysedName]] = {}
         best: dict[int, float] = {}
         for name_id, coverage in ranked[:MAX_CANDIDATE_NAMES]:
-            indexed = self.names[name_id]
-            by_party.setdefault(indexed.party, []).append(indexed.name)
-            best.setdefault(indexed.party, coverage)
+            position = self.name_party[name_id]
+            by_party.setdefault(position, []).append(self.parties[position].names[self.name_position[name_id]])
+            best.setdefault(position, coverage)
         return Candidates(by_party, len(covered), best)
 
-    def _add_joined_neighbours(self, query_names: Sequence[AnalysedName], levels: dict[str, _TokenLevels]) -> None:
+    def _add_joined_neighbours(self, query_names: Sequence[AnalysedName], levels: dict[str, _TokenLevels],
+                               aliases: dict[str, frozenset[str]], consonantal: bool) -> None:
         """Two neighbouring query tokens written as one in a listed name ("Jin Yu" / "Jinyu"): each of the two
         counts as held by that name, a little less than a token held as it is (`JOINED_CREDIT`). A joined form
         many names hold ("abdallah") is left to rigour's name aliases: it would crowd the candidates."""
+        joined: dict[str, list[str]] = {}
         for name in query_names:
             parts = (name.latin or name.name).parts  # stopwords too: "Da Wei" / "Dawei"
             for first, second in zip(parts, parts[1:]):
                 if not first.comparable or not second.comparable:
                     continue
-                holders = self.postings.get(f"t:{first.comparable}{second.comparable}")
+                holders = self._posting(f"t:{first.comparable}{second.comparable}")
                 if not holders or len(holders) > MAX_NEIGHBOUR_POSTINGS:
                     continue
                 for token in (first.comparable, second.comparable):
                     if token in levels:
-                        levels[token] = levels[token].with_names(JOINED_CREDIT, holders)
+                        joined.setdefault(token, []).append(f"{first.comparable}{second.comparable}")
+        for token, forms in joined.items():
+            levels[token] = self._joined_levels(token, aliases.get(token, frozenset()), consonantal, tuple(forms))
+
+    def _with_joined(self, token: str, aliases: frozenset[str], consonantal: bool,
+                     forms: tuple[str, ...]) -> _TokenLevels:
+        """A token's levels, also held by the names holding each of `forms` (cached: a token's level sets can
+        be large, and copying them costs more than the rest of blocking)."""
+        levels = self._token_levels(token, aliases, consonantal)
+        for form in forms:
+            levels = levels.with_names(JOINED_CREDIT, self.postings[f"t:{form}"])
+        return levels
 
     def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """The listed parties matching the query at or above the threshold, best first."""

@@ -164,8 +164,17 @@ def equivalent_words(a: str, b: str) -> str | None:
     return tables.equivalent.get((a, b)) if a in tables.generic and b in tables.generic else None
 
 
+@cache
+def _any_legal_form() -> re.Pattern[str]:
+    """One pattern matching wherever one of `legal_forms()` would (a quick test that most names fail)."""
+    return re.compile("|".join(f"(?{'i' if f.pattern.flags & re.IGNORECASE else ''}:{f.pattern.pattern})"
+                               for f in legal_forms()))
+
+
 def rewrite_legal_forms(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Rewrite legal forms rigour does not know, where they open or close the name, to one it does."""
+    if _any_legal_form().search(text) is None:
+        return text, ()
     found: list[tuple[str, str]] = []
     for legal_form in legal_forms():
         match = legal_form.pattern.search(text)
@@ -203,10 +212,16 @@ def transliterate(text: str) -> str:
             found.append("(" if word in "(（[" else ")")
             continue
         for piece in (_han_pieces(word) if len(word) > 1 else (word,)):
-            latin = _NOT_NAME_CHARACTER.sub("", "".join(_transliterator().transliterate(piece).split()))
+            latin = _latin_piece(piece)
             if latin:
                 found.append(latin)
     return " ".join(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _latin_piece(piece: str) -> str:
+    """One word (or piece of a Chinese word) in Latin letters, syllables joined, marks dropped."""
+    return _NOT_NAME_CHARACTER.sub("", "".join(_transliterator().transliterate(piece).split()))
 
 
 def _is_acronym(letters: str, words: Sequence[str]) -> bool:

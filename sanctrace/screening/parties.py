@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from followthemoney import model
@@ -21,7 +22,7 @@ from followthemoney.types import registry
 from rigour.names import NamePartTag, NameTypeTag
 
 from sanctrace.errors import InvalidInput
-from sanctrace.screening.names import AnalysedName, analyse_names, name_kind
+from sanctrace.screening.names import AnalysedName, analyse_name, analyse_names, name_kind
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -55,6 +56,57 @@ class Listing:
                 "record_id": self.record_id}
 
 
+@cache
+def _tags(enum: Any) -> dict[str, Any]:
+    """rigour's tags by their value ("PER" -> NameTypeTag.PER)."""
+    return {getattr(enum, name).value: getattr(enum, name) for name in dir(enum) if name.isupper()}
+
+
+class NameSet(Sequence[AnalysedName]):
+    """A party's names, analysed: at once when the party is made, or — for a party read back from a saved index
+    — each name when it is first asked for (most never are: blocking finds a few names per query)."""
+
+    __slots__ = ("kind", "texts", "part_tags", "_analysed")
+
+    def __init__(self, kind: NameTypeTag, texts: Sequence[str], part_tags: Mapping[NamePartTag, Sequence[str]],
+                 analysed: Sequence[AnalysedName] | None = None) -> None:
+        self.kind = kind
+        self.texts = tuple(texts)  # one per name, as analysed (distinct comparable forms)
+        self.part_tags = part_tags
+        self._analysed: list[AnalysedName | None] = list(analysed) if analysed is not None else [None] * len(texts)
+
+    @classmethod
+    def analyse(cls, kind: NameTypeTag, texts: Sequence[str],
+                part_tags: Mapping[NamePartTag, Sequence[str]]) -> NameSet:
+        names = analyse_names(kind, texts, part_tags)
+        return cls(kind, [name.original for name in names], part_tags, names)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, position: int) -> AnalysedName:  # type: ignore[override]
+        name = self._analysed[position]
+        if name is None:
+            name = analyse_name(self.kind, self.texts[position], self.part_tags)
+            if name is None:  # analysed alike when the index was saved, or the index would not be read back
+                raise ValueError(f"name {self.texts[position]!r} no longer analyses")
+            self._analysed[position] = name
+        return name
+
+    def __iter__(self) -> Iterator[AnalysedName]:
+        return (self[position] for position in range(len(self.texts)))
+
+    def state(self) -> tuple[str, tuple[str, ...], dict[str, list[str]]]:
+        """What makes the names again: plain values (for a saved index)."""
+        return self.kind.value, self.texts, {tag.value: list(values) for tag, values in self.part_tags.items()}
+
+    @classmethod
+    def from_state(cls, state: tuple[str, Sequence[str], Mapping[str, Sequence[str]]]) -> NameSet:
+        kind, texts, part_tags = state
+        part_tag = _tags(NamePartTag)
+        return cls(_tags(NameTypeTag)[kind], texts, {part_tag[tag]: values for tag, values in part_tags.items()})
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
     """A listed party as the screener holds it."""
@@ -62,7 +114,7 @@ class Party:
     entity_id: str
     schema: Schema
     caption: str
-    names: tuple[AnalysedName, ...]
+    names: NameSet
     countries: frozenset[str] = frozenset()
     identifiers: Mapping[str, str] = field(default_factory=dict)  # normalised value -> property it came from
     birth_dates: frozenset[str] = frozenset()
@@ -94,7 +146,7 @@ def party_from_entity(entity: Mapping[str, Any], listings: Iterable[Listing] = (
         return None
     properties: Mapping[str, Sequence[str]] = entity.get("properties") or {}
     texts = [value for _, value in _values(properties, schema, registry.name.name)]
-    names = tuple(analyse_names(name_kind(schema), texts, _part_tags(properties)))
+    names = NameSet.analyse(name_kind(schema), texts, _part_tags(properties))
     if not names:
         return None
     identifiers = {normalise_identifier(value): prop for prop, value in _values(properties, schema, "identifier")
@@ -107,6 +159,21 @@ def party_from_entity(entity: Mapping[str, Any], listings: Iterable[Listing] = (
         birth_dates=frozenset(properties.get("birthDate", ())) if schema.get("birthDate") else frozenset(),
         addresses=frozenset(normalise_address(a) for a in all_addresses if a.strip()),
         listings=tuple(listings))
+
+
+def party_state(party: Party) -> tuple[Any, ...]:
+    """A party as plain values (for a saved index); `party_from_state` makes it again."""
+    return (party.entity_id, party.schema.name, party.caption, party.names.state(), sorted(party.countries),
+            dict(party.identifiers), sorted(party.birth_dates), sorted(party.addresses),
+            [(listing.list_name, listing.programme, listing.listed_on, listing.record_id)
+             for listing in party.listings])
+
+
+def party_from_state(state: Sequence[Any]) -> Party:
+    entity_id, schema, caption, names, countries, identifiers, birth_dates, addresses, listings = state
+    return Party(entity_id, model.schemata[schema], caption, NameSet.from_state(names), frozenset(countries),
+                 identifiers, frozenset(birth_dates), frozenset(addresses),
+                 tuple(Listing(*listing) for listing in listings))
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,19 @@ def sanctioned_ledger_entities(store: Store) -> tuple[list[dict[str, Any]], list
     return parties, sanctions
 
 
+def listed_parties_fingerprint(store: Store) -> str:
+    """A fingerprint of everything the listed parties are read from — every list entry (listed parties and the
+    entities they point to) and the ledger's entities that can be or name a listed party (parties, Sanction,
+    Address) — that changes when any of it does: a saved screening index is used only while it matches."""
+    lists = store.connection.execute(
+        "SELECT count(*), coalesce(sum(hash(list_id, entity_id, schema, caption, listed, programme, listed_on, "
+        "record_id, body, fingerprint)), 0) FROM listed_entities").fetchone()
+    ledger = store.connection.execute(
+        "SELECT count(*), coalesce(sum(hash(id, schema, caption, body)), 0) FROM entities "
+        "WHERE schema IN (SELECT unnest(?))", [[*PARTY_SCHEMATA, "Sanction", "Address"]]).fetchone()
+    return f"{lists[0]}:{lists[1]}/{ledger[0]}:{ledger[1]}" if lists and ledger else ""
+
+
 def entities_of_schemata(store: Store, schemata: Iterable[str]) -> list[dict[str, Any]]:
     """Entities of the given schemata from the ledger and from every list (relations: Ownership, Directorship;
     addresses...)."""
