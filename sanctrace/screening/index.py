@@ -171,14 +171,20 @@ class _TokenLevels:
     levels: tuple[tuple[float, frozenset[int]], ...]  # best credit first
 
     def with_names(self, credit: float, names: frozenset[int]) -> _TokenLevels:
-        """The same token, also held by `names` at `credit`."""
-        by_credit = {c: held for c, held in self.levels}
-        by_credit[credit] = by_credit.get(credit, frozenset()) | names
-        levels = []
-        cumulative: frozenset[int] = frozenset()
-        for c in sorted(by_credit, reverse=True):
-            cumulative = cumulative | by_credit[c]
-            levels.append((c, cumulative))
+        """The same token, also held by `names` at `credit` (levels above it unchanged; a level already holding
+        every one of `names` not copied)."""
+        levels: list[tuple[float, frozenset[int]]] = []
+        above: frozenset[int] = frozenset()
+        for c, held in self.levels:
+            if c > credit:
+                levels.append((c, held))
+                above = held
+                continue
+            if c < credit and (not levels or levels[-1][0] > credit):
+                levels.append((credit, above | names))
+            levels.append((c, held if names <= held else held | names))
+        if not levels or levels[-1][0] > credit:
+            levels.append((credit, above | names))
         return _TokenLevels(self.weight, tuple(levels))
 
     def credit(self, name_id: int) -> float:

@@ -37,6 +37,10 @@ class Match:
     address: str | None = None
     listings: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values: results come back from worker processes
+        return Match, (self.entity_id, self.caption, self.schema, self.score, self.name, self.identifiers,
+                       self.country, self.birth_date, self.address, self.listings)
+
     def summary(self) -> str:
         reasons = [f"name {self.name.describe()}"]
         reasons += [f"identifier {i} agreed" for i in self.identifiers]

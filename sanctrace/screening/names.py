@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import groupby
 from typing import Any
 
 import icu
@@ -315,7 +316,12 @@ def variant_key(token: str) -> str:
     """One key for the transliteration variants of a token, for blocking ("wodiso", "vodizo" -> "vodiso")."""
     for digraph, letter in _FOLD_STEPS:
         token = token.replace(digraph, letter)
-    return _REPEATS.sub(r"\1", token.translate(_FOLD_LETTERS))
+    return _single_letters(token.translate(_FOLD_LETTERS))
+
+
+def _single_letters(text: str) -> str:
+    """The text with each run of one letter written once ("mohammad" -> "mohamad")."""
+    return "".join(letter for letter, _ in groupby(text)) if _REPEATS.search(text) else text
 
 
 def is_consonantal(text: str) -> bool:
@@ -343,7 +349,7 @@ def skeletons(token: str) -> frozenset[str]:
         folded = _consonants(form)
         for w_read in (folded.translate(_W_AS_VOWEL), folded.translate(_W_AS_CONSONANT)):
             for variant in (w_read, w_read.translate(_H)):
-                found.add(_REPEATS.sub(r"\1", variant))
+                found.add(_single_letters(variant))
     return frozenset(found)
 
 
@@ -353,13 +359,13 @@ def skeleton_keys(token: str) -> frozenset[str]:
     if token.startswith("al") and len(token) > 4:
         token = token[2:]
     folded = _consonants(token).translate(_H)
-    return frozenset(_REPEATS.sub(r"\1", folded.translate(table)) for table in (_W_AS_VOWEL, _W_AS_CONSONANT))
+    return frozenset(_single_letters(folded.translate(table)) for table in (_W_AS_VOWEL, _W_AS_CONSONANT))
 
 
 @lru_cache(maxsize=1 << 18)
 def squeeze(token: str) -> str:
     """The token with doubled letters written once: "Mohammad" -> "mohamad"."""
-    return _REPEATS.sub(r"\1", token)
+    return _single_letters(token)
 
 
 def is_patronymic(part: NamePart) -> bool:
