@@ -12,14 +12,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sanctrace.errors import InvalidInput
 from sanctrace.identifiers import canonical_uri
 from sanctrace.ops.ingest import ingest_entities, ingest_epcis, ingest_parts, ingest_recoveries, ingest_sales
 from sanctrace.ops.trace import Tracer, trace_recoveries
 from sanctrace.store import Store
 from sanctrace.tracing.judge import Weights
+from sanctrace.tracing.trace import evidence_factor
 from tests.factories import doc_bytes
 
 GTIN_URN = "4012345.012345"  # GTIN 04012345123456
@@ -391,6 +394,39 @@ def test_recurrence_counts_the_lots_of_every_part_the_marking_fits(tmp_path, now
         assert traces[f"R-{code}"]["diversion_point"] == broker
         assert [f["flag"] for f in flags if f["flag"] == "recurrence"] == ["recurrence"]
         assert "2 of its 2 purchases" in next(f["reason"] for f in flags if f["flag"] == "recurrence")
+
+
+def test_a_short_form_of_a_registered_name_finds_its_record_and_a_merely_similar_name_does_not(tmp_path, now):
+    """'Saram OsOO' is 'ОсОО «Сарам Торг»' with a word left out (same country): its record, incorporated after
+    the invasion, flags it. 'Ruikai Electronics' is not 'Jiakai Electronics' (嘉凯电子), however alike."""
+    world = World()
+    standard_start(world)
+    world.entity("Company", "reg-kg-1", name="ОсОО «Сарам Торг»", alias="Saram Torg LLC", country="kg",
+                 jurisdiction="kg", registrationNumber="37760685", incorporationDate="2022-04-20")
+    world.entity("Company", "reg-cn-1", name="深圳嘉凯电子有限公司", country="cn", jurisdiction="cn",
+                 registrationNumber="91440300MA5F", incorporationDate="2022-05-01")
+    world.company("urn:x:c:kg", "Saram OsOO", "KG")
+    world.company("urn:x:c:cn", "SHENZHEN RUIKAI ELECTRONICS CO LTD", "CN")
+    world.ship(lot("L1"), DIST, "urn:x:c:kg", 30, 100)
+    world.ship(lot("L1"), DIST, "urn:x:c:cn", 31, 100)
+    world.recovered("R1", lot_code="L1")
+    world.trace(tmp_path, now)
+    tracer = Tracer(Store.open(tmp_path / "world.duckdb", read_only=True), Weights.load())
+    assert tracer.book.company("urn:x:c:kg").registry_ids == ["reg-kg-1"]
+    assert [f.code for f in tracer.judge("urn:x:c:kg", None).flags] == ["new_company"]
+    assert tracer.book.company("urn:x:c:cn").registry_ids == []
+
+
+def test_weights_are_overridden_by_a_file_and_unknown_settings_refused(tmp_path):
+    path = tmp_path / "weights.toml"
+    path.write_text("threshold = 0.6\n[context]\nbranch_boost = 10.0\nbranch_boost_exponent = 2.0\n")
+    weights = Weights.load(path)
+    assert (weights.threshold, weights.branch_boost, weights.branch_boost_exponent) == (0.6, 10.0, 2.0)
+    assert weights.flags == Weights.load().flags
+    assert evidence_factor(0.5, weights) == 11.0  # 1 + 10 * (0.5 / 0.5) ** 2
+    path.write_text("[context]\nbranch_bost = 1\n")
+    with pytest.raises(InvalidInput, match="branch_bost"):
+        Weights.load(path)
 
 
 def test_insider_diversion_at_a_clean_long_established_customer(tmp_path, now):

@@ -37,6 +37,7 @@ class Weights:
     transit_countries: frozenset[str]
     embargoed_countries: frozenset[str]
     branch_boost: float
+    branch_boost_exponent: float
     stock_leaf_factor: float
     unusual_order_share: float
     unusual_order_exponent: float
@@ -67,6 +68,7 @@ class Weights:
             invasion=context["invasion"], transit_countries=frozenset(context["transit_countries"]),
             embargoed_countries=frozenset(context["embargoed_countries"]),
             branch_boost=float(context["branch_boost"]),
+            branch_boost_exponent=float(context["branch_boost_exponent"]),
             stock_leaf_factor=float(context["stock_leaf_factor"]),
             unusual_order_share=float(context["unusual_order_share"]),
             unusual_order_exponent=float(context["unusual_order_exponent"]),

@@ -7,14 +7,17 @@ this name — each answer with the reason a person can check.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sanctrace.screening.index import ScreeningIndex
+from sanctrace.screening.matching import Match
 from sanctrace.screening.parties import Query, party_from_entity
 
 ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 REGISTRY_FACTS = ("registrationNumber", "incorporationDate", "jurisdiction")
+SHORT_FORM_FLOOR = 0.8  # a short form of a registered name scores this at least (its left-out words count against)
+SHORT_FORM_PART_SCORE = 0.95  # each word a short form has must agree this well (exact, transliteration)
 
 
 def is_registry_record(entity: Mapping[str, Any]) -> bool:
@@ -37,11 +40,15 @@ class NameLookup:
         self.listed_threshold = listed_threshold
         self.registry_threshold = registry_threshold
 
-    def _search(self, index: ScreeningIndex, name: str, countries: Sequence[str],
-                threshold: float) -> list[tuple[str, float, str]]:
+    def _search(self, index: ScreeningIndex, name: str, countries: Sequence[str], threshold: float,
+                accept: Callable[[Match], bool] | None = None) -> list[tuple[str, float, str]]:
+        """Matches at or above `threshold`; with `accept`, also those it accepts at or above `SHORT_FORM_FLOOR`."""
         found: dict[str, tuple[float, str]] = {}
+        floor = min(threshold, SHORT_FORM_FLOOR) if accept else threshold
         for country in countries or [None]:
-            for match in index.screen(Query("lookup", name, "Company", country), threshold, limit=3):
+            for match in index.screen(Query("lookup", name, "Company", country), floor, limit=3):
+                if match.score < threshold and not (accept and accept(match)):
+                    continue
                 if match.entity_id not in found or match.score > found[match.entity_id][0]:
                     found[match.entity_id] = (match.score, f"{match.caption!r} at {match.score:.2f}: "
                                                            f"{match.summary()}")
@@ -53,5 +60,21 @@ class NameLookup:
                 self._search(self.listed_index, name, countries, self.listed_threshold)]
 
     def registry(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]:
+        """The registry record the name is, if any: a match at `registry_threshold`, or a short form of the
+        registered name in the same country (`is_short_form`)."""
         return [(entity_id, f"name {name!r} ~ {reason}") for entity_id, _, reason in
-                self._search(self.registry_index, name, countries, self.registry_threshold)[:1]]
+                self._search(self.registry_index, name, countries, self.registry_threshold, is_short_form)[:1]]
+
+
+def is_short_form(match: Match) -> bool:
+    """A name that is the registered one with words left out ("Saram OsOO" for "ОсОО «Сарам Торг»", "Temot
+    S.L." for "Temot Tecnologías S.L."), in the same country: every word it has agrees exactly or by
+    transliteration (none merely alike, as "Ruikai" and "Jiakai"), at least one of them a distinctive word of
+    four letters or more, and it has no word the registered name lacks (legal forms aside)."""
+    if not (match.country or "").startswith("agrees"):
+        return False
+    both = [p for p in match.name.parts if p.query and p.candidate]
+    distinctive = [p for p in both if "legal form" not in p.how and "qualifier" not in p.how]
+    query_only = [p for p in match.name.parts if p.query and not p.candidate and "legal form" not in p.how]
+    return (bool(distinctive) and all(p.score >= SHORT_FORM_PART_SCORE for p in both) and not query_only
+            and any(len(p.query) >= 4 for p in distinctive))

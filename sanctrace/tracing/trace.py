@@ -155,11 +155,12 @@ def unusual_order_factor(branch: Branch, usual: Usual, weights: Weights) -> floa
 
 
 def evidence_factor(suspicion: float, weights: Weights) -> float:
-    """How much the evidence against a branch's parties raises its prior: 1 + branch_boost * odds ** 4, the
-    odds of the highest diversion score on it (a weak flag barely moves a branch: a score of 0.2 multiplies
-    it by about 1.4; a party judged not legitimate dominates: 0.52 by about 140)."""
+    """How much the evidence against a branch's parties raises its prior: 1 + branch_boost * odds ** exponent, the
+    odds of the highest diversion score on it. With the packaged weights (300, exponent 6) a weak flag barely
+    moves a branch (a score of 0.2 multiplies it by 1.07), a party short of the threshold counts (0.4: by 27)
+    and a party judged not legitimate dominates (0.52: by about 500)."""
     odds = min(suspicion, 0.999) / (1.0 - min(suspicion, 0.999))
-    return 1.0 + weights.branch_boost * odds**4
+    return 1.0 + weights.branch_boost * odds**weights.branch_boost_exponent
 
 
 def conclude(recovery_id: str, part: dict[str, Any], part_confidence: float, histories: Sequence[LotHistory],
