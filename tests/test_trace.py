@@ -477,6 +477,25 @@ def test_lookalike_legitimate_company_is_not_flagged(tmp_path, now):
     assert not [e for e in r["evidence"] if e["kind"] == "flag" and e["flag"] == "listed"]
 
 
+def test_a_listed_name_word_for_word_in_another_country_is_flagged_and_a_merely_similar_one_is_not(tmp_path, now):
+    """'OOO POTAN-PRIBORI' in Kazakhstan is the Russian listed 'ООО «Потан Приборы»' word for word (ы as i):
+    the country lowers the score under 0.9, but it bears the listed name. 'Potap Pribory' is another name."""
+    world = World()
+    standard_start(world)
+    world.listed("sl-26", "ООО «Потан Приборы»", "RU", registrationNumber="7398454204950")
+    world.company("urn:x:c:kz", "OOO POTAN-PRIBORI", "KZ", incorporationDate="2009-01-01")
+    world.company("urn:x:c:kz2", "OOO POTAP-PRIBORY", "KZ", incorporationDate="2009-01-01")
+    world.ship(lot("L1"), DIST, "urn:x:c:kz", 30, 100)
+    world.ship(lot("L1"), DIST, "urn:x:c:kz2", 31, 100)
+    world.recovered("R1", lot_code="L1")
+    r = world.trace(tmp_path, now)["R1"]
+    assert r["diversion_point"] == "urn:x:c:kz"
+    flags = {(e["party"], e["flag"]) for e in r["evidence"] if e["kind"] == "flag"}
+    assert ("urn:x:c:kz", "listed_name") in flags
+    tracer = Tracer(Store.open(tmp_path / "world.duckdb", read_only=True), Weights.load())
+    assert "listed_name" not in [f.code for f in tracer.judge("urn:x:c:kz2", None).flags]
+
+
 def test_unknown_marking_is_unresolved(tmp_path, now):
     world = World()
     standard_start(world)

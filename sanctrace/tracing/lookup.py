@@ -18,6 +18,7 @@ ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody
 REGISTRY_FACTS = ("registrationNumber", "incorporationDate", "jurisdiction")
 SHORT_FORM_FLOOR = 0.8  # a short form of a registered name scores this at least (its left-out words count against)
 SHORT_FORM_PART_SCORE = 0.95  # each word a short form has must agree this well (exact, transliteration)
+SAME_WORD_SCORE = 0.9  # word pairs of the same name agree this well (a transliteration variant: Pribori / Приборы)
 
 
 def is_registry_record(entity: Mapping[str, Any]) -> bool:
@@ -43,7 +44,7 @@ class NameLookup:
     def _search(self, index: ScreeningIndex, name: str, countries: Sequence[str], threshold: float,
                 accept: Callable[[Match], bool] | None = None) -> list[tuple[str, float, str]]:
         """Matches at or above `threshold`; with `accept`, also those it accepts at or above `SHORT_FORM_FLOOR`."""
-        found: dict[str, tuple[float, str]] = {}
+        found: dict[str, tuple[float, str, bool]] = {}
         floor = min(threshold, SHORT_FORM_FLOOR) if accept else threshold
         for country in countries or [None]:
             for match in index.screen(Query("lookup", name, "Company", country), floor, limit=3):
@@ -51,19 +52,31 @@ class NameLookup:
                     continue
                 if match.entity_id not in found or match.score > found[match.entity_id][0]:
                     found[match.entity_id] = (match.score, f"{match.caption!r} at {match.score:.2f}: "
-                                                           f"{match.summary()}")
+                                                           f"{match.summary()}", same_words(match))
         ranked = sorted(found.items(), key=lambda item: -item[1][0])
-        return [(entity_id, score, reason) for entity_id, (score, reason) in ranked]
+        return [(entity_id, score, reason, same) for entity_id, (score, reason, same) in ranked]
 
-    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str]]:
-        return [(entity_id, score, f"name matches listed {entity_id} {reason}") for entity_id, score, reason in
+    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str, bool]]:
+        """Listed parties the name matches: (entity id, score, reason, whether every word agrees)."""
+        return [(entity_id, score, f"name matches listed {entity_id} {reason}", same)
+                for entity_id, score, reason, same in
                 self._search(self.listed_index, name, countries, self.listed_threshold)]
 
     def registry(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]:
         """The registry record the name is, if any: a match at `registry_threshold`, or a short form of the
         registered name in the same country (`is_short_form`)."""
-        return [(entity_id, f"name {name!r} ~ {reason}") for entity_id, _, reason in
+        return [(entity_id, f"name {name!r} ~ {reason}") for entity_id, _, reason, _ in
                 self._search(self.registry_index, name, countries, self.registry_threshold, is_short_form)[:1]]
+
+
+def same_words(match: Match) -> bool:
+    """Whether the names agree word for word (exactly, by transliteration or a transliteration variant: each
+    word pair at `SAME_WORD_SCORE` or more), legal forms aside, with a distinctive word among them and no word
+    on either side left unpaired: the same name, whatever else (a country) differs."""
+    paired = [p for p in match.name.parts if p.query and p.candidate]
+    distinctive = [p for p in paired if "legal form" not in p.how and "qualifier" not in p.how]
+    lone = [p for p in match.name.parts if not (p.query and p.candidate) and "legal form" not in p.how]
+    return bool(distinctive) and not lone and all(p.score >= SAME_WORD_SCORE for p in paired)
 
 
 def is_short_form(match: Match) -> bool:

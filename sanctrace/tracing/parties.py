@@ -40,7 +40,7 @@ class Screening(Protocol):
     """Name search across scripts: listed parties and registry records matching a name, best first, each as
     (entity id, why)."""
 
-    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str]]: ...
+    def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str, bool]]: ...
 
     def registry(self, name: str, countries: Sequence[str]) -> list[tuple[str, str]]: ...
 
@@ -133,7 +133,7 @@ class Merge:
 class Link:
     """A fact tying a company to a listed party, with the entities that say so."""
 
-    kind: str  # listed | possibly_listed | controlled | listed_owner | shared_director | shared_address
+    kind: str  # listed | listed_name | possibly_listed | controlled | listed_owner | shared_director | shared_address
     reason: str
     entity_ids: tuple[str, ...]
     share: float | None = None  # controlled, listed_owner: the listed parties' summed ownership
@@ -409,15 +409,20 @@ class PartyBook:
         names = company.names + [n for rid in company.registry_ids for n in
                                   _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")]
         if self.screening is not None:
-            best: tuple[str, float, str] | None = None
+            best: tuple[str, float, str, bool] | None = None
             for name in names:
                 for found in self.screening.listed(name, sorted(company.countries)):
                     if best is None or found[1] > best[1]:
                         best = found
             if best is not None:
-                eid, score, reason = best
-                kind = "listed" if score >= STRONG_NAME_MATCH else "possibly_listed"
-                company.links.append(Link(kind, reason, (eid,)))
+                eid, score, reason, same = best
+                if score >= STRONG_NAME_MATCH:
+                    company.links.append(Link("listed", reason, (eid,)))
+                elif same:  # the listed name word for word, lower only for what else differs (the country)
+                    company.links.append(Link("listed_name", f"bears the name of listed {eid}, word for word, "
+                                              f"though not all else agrees: {reason}", (eid,)))
+                else:
+                    company.links.append(Link("possibly_listed", reason, (eid,)))
             return
         for eid, entity in listed_orgs.items():
             listed_names = _props(entity, "name") + _props(entity, "alias") + _props(entity, "weakAlias")
