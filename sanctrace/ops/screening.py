@@ -250,9 +250,10 @@ def load_parties(store: Store) -> list[Party]:
 INDEX_SUFFIX = ".screening-index"  # the saved index, next to the store's file
 _INDEX_FORMAT = 1
 _INDEX_MAGIC = b"sanctrace screening index "
-# what the saved index is made by: a change to any of these makes it stale
-_INDEX_SOURCES = ("screening/names.py", "screening/parties.py", "screening/index.py", "resources/legal_forms.csv",
-                  "resources/name_abbreviations.csv")
+# what the saved index is made by (reading the listed parties, analysing and indexing their names): a change to
+# any of these makes it stale
+_INDEX_SOURCES = ("ops/screening.py", "store/screening.py", "screening/names.py", "screening/parties.py",
+                  "screening/index.py", "resources/legal_forms.csv", "resources/name_abbreviations.csv")
 
 
 @cache
