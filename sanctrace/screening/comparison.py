@@ -6,7 +6,8 @@ For one pair of analysed names:
 2. rigour pairs the parts it recognises on both sides (symbols: one given name in any script or spelling, one
    legal form, initials, numbers); each pairing it proposes is tried;
 3. the parts left over are put in order (a person's name parts in any order) and compared by rigour's residue
-   distance (typos, split or merged tokens);
+   distance (typos, split or merged tokens); Chinese characters too unlike to be one name (宏腾 / 达宏: another
+   trade name sharing a character) are left unpaired;
 4. what is still unmatched is tried against the other side's leftovers with rules rigour misses: initials
    (J ≈ Joachim), syllables written apart or together (Jin Yu ≈ Jinyu), abbreviations and translations of
    generic words (Gen. ≈ General, maoyi 贸易 ≈ Trading: `resources/name_abbreviations.csv`), doubled letters
@@ -87,6 +88,7 @@ VARIANT = (0.9, 1.0)  # a transliteration variant: strong, not exact
 MAX_VARIANT_LENGTH_GAP = 4  # "tsch" / "ch" twice: spellings further apart in length are not variants
 MAX_JOINED_PARTS = 3
 SAME_WORDS_FLOOR = 0.95  # rigour scores the same words below 1.0 by their neighbours' costs ("cham" 0.76)
+HAN_FUZZY_FLOOR = 0.7  # Chinese characters this unlike ("宏腾元器件" / "达宏元器件": another trade name) do not pair
 TRANSLITERATED_CAP = 0.95  # no part matched through an ICU transliteration is certain
 QUALIFIER_DIFFERS_WEIGHT = 0.25  # "(Kowloon)" / "(HK)": another place, the same company as a rule
 QUALIFIER_ALONE_WEIGHT = 0.1  # a qualifier written on one side only
@@ -143,6 +145,10 @@ class NameComparison:
 
 
 NO_MATCH = NameComparison(0.0, "", "", ())
+
+
+def _han(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def _forms(parts: Iterable[NamePart]) -> str:
@@ -530,7 +536,9 @@ class _Scorer:
         query_rest: list[NamePart] = []
         candidate_rest: list[NamePart] = []
         for cluster in compare_parts(query_left, candidate_left):
-            if cluster.qps and cluster.rps and cluster.score > 0:
+            if cluster.qps and cluster.rps and cluster.score > 0 and (
+                    cluster.score >= HAN_FUZZY_FLOOR or not _han(cluster.qstr + cluster.rstr)
+                    or cluster.qstr == cluster.rstr):
                 same = cluster.qstr == cluster.rstr
                 how, score = (_same_words(cluster.qps, cluster.rps), max(cluster.score, SAME_WORDS_FLOOR)) if same \
                     else ("fuzzy", cluster.score)
