@@ -181,6 +181,25 @@ def test_entities_are_checked_with_followthemoney_and_merged(store, now):
     assert body["properties"] == {"name": ["Veldhoven Semiconductors N.V."], "country": ["nl"]}
 
 
+def test_entity_references_may_be_uris_and_survive_merging_and_reingest(store, now):
+    """An Ownership may name its asset by PGLN URN or URL (FollowTheMoney ids allow no ':'); the reference is
+    kept when the entity is merged with a later line and when the file is ingested again. A reference that is
+    neither an id nor a URI is still refused."""
+    own = {"id": "own-1", "schema": "Ownership", "properties": {
+        "owner": ["sl-1"], "asset": ["urn:epc:id:pgln:0614141.00042"], "percentage": ["60"]}}
+    more = {"id": "own-1", "schema": "Ownership", "properties": {
+        "asset": ["https://crm.example/acct/991"], "role": ["shareholder"]}}
+    bad = {"id": "own-2", "schema": "Ownership", "properties": {"asset": ["not an id"]}}
+    data = b"\n".join(orjson.dumps(line) for line in (own, more, bad))
+    [first] = ingest_entities(store, [("o.jsonl", data)], now)
+    assert (first.new, first.rejected) == (1, 1)
+    body = store.entities_by_id(["own-1"])["own-1"]
+    assert body["properties"]["asset"] == ["urn:epc:id:pgln:0614141.00042", "https://crm.example/acct/991"]
+    assert body["properties"]["owner"] == ["sl-1"] and body["properties"]["role"] == ["shareholder"]
+    [again] = ingest_entities(store, [("o.jsonl", data)], now)
+    assert again.new == 0 and store.entities_by_id(["own-1"])["own-1"] == body
+
+
 def test_recoveries_are_registered_once(store, now):
     data = (EXAMPLES / "recoveries.csv").read_bytes()
     assert ingest_recoveries(store, [("r.csv", data)], now)[0].new == 2

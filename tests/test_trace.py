@@ -429,6 +429,25 @@ def test_weights_are_overridden_by_a_file_and_unknown_settings_refused(tmp_path)
         Weights.load(path)
 
 
+def test_ownership_data_may_name_a_party_by_its_pgln(tmp_path, now):
+    """FollowTheMoney ids allow no ':', but custody data names parties by URI: an Ownership whose asset is the
+    customer's PGLN URN ties it to its listed owner (60%: controlled), the URN read as the Digital Link events use."""
+    world = World()
+    standard_start(world)
+    customer = "urn:epc:id:pgln:0614141.00042"
+    world.company(customer, "Kaspian Trade LLP", "KZ", incorporationDate="2015-01-01")
+    world.listed("sl-9", "Volga Pribor OOO", "RU")
+    world.entity("Ownership", "own-9", owner="sl-9", asset=customer, percentage="60")
+    world.ship(lot("L1"), DIST, customer, 30, 100)
+    world.recovered("R1", lot_code="L1")
+    r = world.trace(tmp_path, now)["R1"]
+    party = canonical_uri(customer)
+    assert r["diversion_point"] == party
+    flags = [e for e in r["evidence"] if e["kind"] == "flag" and e["party"] == party]
+    controlled = [(f["flag"], f["evidence"]) for f in flags if f["flag"] == "controlled"]
+    assert controlled == [("controlled", ["own-9", "sl-9"])]
+
+
 def test_insider_diversion_at_a_clean_long_established_customer(tmp_path, now):
     world = World()
     standard_start(world)

@@ -20,7 +20,7 @@ from sanctrace.epcis.capture import CheckedDocument, Rejection, check_document
 from sanctrace.epcis.model import Event
 from sanctrace.epcis.normalise import normalise_event
 from sanctrace.errors import InvalidDocument, InvalidEvent, InvalidInput, SanctraceError
-from sanctrace.sources.entities import read_entities
+from sanctrace.sources.entities import read_entities, uri_references, with_references
 from sanctrace.sources.sales import part_key, sales_event
 from sanctrace.sources.tables import (
     PARTS_COLUMNS,
@@ -245,12 +245,14 @@ def ingest_entities(store: Store, inputs: Iterable[Input], now: datetime, strict
             continue
         merged: dict[str, Any] = {}
         extras: dict[str, dict[str, Any]] = {}
-        for proxy, extra in zip(checked.entities, checked.extras):
+        references: dict[str, list[dict[str, list[str]]]] = {}
+        for proxy, extra, refs in zip(checked.entities, checked.extras, checked.references, strict=True):
             if proxy.id in merged:
                 merged[proxy.id].merge(proxy)
             else:
                 merged[proxy.id] = proxy
             extras.setdefault(proxy.id, {}).update(extra)
+            references.setdefault(proxy.id, []).append(refs)
         with store.transaction():
             stored = store.entities_by_id(list(merged))
             bodies, captions = [], []
@@ -260,7 +262,8 @@ def ingest_entities(store: Store, inputs: Iterable[Input], now: datetime, strict
                     combined = model.get_proxy(previous, cleaned=False)
                     combined.merge(proxy)
                     proxy = combined
-                body = {**(previous or {}), **extras[entity_id], **proxy.to_dict()}
+                body = with_references({**(previous or {}), **extras[entity_id], **proxy.to_dict()},
+                                       uri_references(previous or {}), *references[entity_id])
                 if previous is None or body != previous:
                     result.new += 1
                 bodies.append(body)

@@ -16,8 +16,9 @@ from typing import Any
 
 from sanctrace.chpl import tier_of
 from sanctrace.errors import NotFound, SanctraceError
-from sanctrace.identifiers import canonical_uri, make_sgtin
+from sanctrace.identifiers import make_sgtin
 from sanctrace.ops.screening import load_index
+from sanctrace.sources.entities import canonical_references
 from sanctrace.store import Store
 from sanctrace.tracing.chains import Branch, branches, build_tree
 from sanctrace.tracing.custody import CustodyBuilder, EventRecord
@@ -55,7 +56,7 @@ class Tracer:
 
     def __post_init__(self) -> None:
         self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
-        entities = [_canonical_id(e) for e in self.store.entity_bodies()]
+        entities = [canonical_references(e) for e in self.store.entity_bodies()]
         party_ids = self.store.party_ids()
         known = set(party_ids)
         lookup = NameLookup(load_index(self.store), (e for e in entities if e["id"] not in known))
@@ -261,15 +262,6 @@ class Tracer:
             for key, events in arrivals.items()
         }
         self._judgements.clear()
-
-
-def _canonical_id(entity: dict[str, Any]) -> dict[str, Any]:
-    """Entities name a party as the data does (a PGLN URN, say); events hold its canonical form."""
-    try:
-        canonical = canonical_uri(entity["id"])
-    except SanctraceError:
-        return entity
-    return entity if canonical == entity["id"] else {**entity, "id": canonical, "ids": [entity["id"]]}
 
 
 def _best(candidates: Sequence[PartCandidate]) -> list[PartCandidate]:
