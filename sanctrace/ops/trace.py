@@ -51,6 +51,7 @@ class Tracer:
     recurrence: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
     _judgements: dict[tuple[str, int | None], Judgement] = field(default_factory=dict)
     _events: dict[str, list[EventRecord]] = field(default_factory=dict)
+    _records: dict[str, EventRecord] = field(default_factory=dict)  # by event id: one record per event read
     _custody: dict[str, CustodyBuilder] = field(default_factory=dict)
     _lots: dict[str, list[LotInfo]] = field(default_factory=dict)
 
@@ -76,6 +77,7 @@ class Tracer:
     def forget(self) -> None:
         """Drop what was read from the ledger (the next trace reads everything again)."""
         self._events.clear()
+        self._records.clear()
         self._custody.clear()
         self._lots.clear()
 
@@ -88,10 +90,11 @@ class Tracer:
         missing = [i for i in identifiers if i not in self._events]
         if not missing:
             return
-        records: dict[str, EventRecord] = {}
+        records = self._records
         for obj, rows in self.store.custody_events(missing).items():
             self._events[obj] = [
-                records.setdefault(event_id, EventRecord.from_body(event_id, body, event_time, origin, reporter))
+                records[event_id] if event_id in records else records.setdefault(
+                    event_id, EventRecord.from_body(event_id, body, event_time, origin, reporter))
                 for event_id, body, event_time, origin, reporter in rows]
 
     def custody(self, identifier: str) -> CustodyBuilder:

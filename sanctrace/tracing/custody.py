@@ -62,6 +62,10 @@ class EventRecord:
     output_quantities: tuple[tuple[str, float | None], ...] = ()
     sources: tuple[tuple[str, str], ...] = ()  # (type, party)
     lot_number: str | None = None  # the ILMD's CBV lotNumber of the instances it commissions
+    # the instances named, as sets: a commissioning or packing event may name thousands of serials
+    epc_set: frozenset[str] = frozenset()
+    child_set: frozenset[str] = frozenset()
+    input_set: frozenset[str] = frozenset()
     destinations: tuple[tuple[str, str], ...] = ()
     ship_to_country: str | None = None
 
@@ -83,6 +87,8 @@ class EventRecord:
             destinations=tuple((d["type"], d["destination"]) for d in body.get("destinationList", ())),
             ship_to_country=body.get(LEDGER_NS + "shipToCountry"),
             lot_number=ilmd_lot_number(body.get("ilmd")),
+            epc_set=frozenset(body.get("epcList", ())), child_set=frozenset(body.get("childEPCs", ())),
+            input_set=frozenset(body.get("inputEPCList", ())),
         )
 
     def amount_of(self, obj: str) -> float | None:
@@ -93,7 +99,7 @@ class EventRecord:
         return None
 
     def names_directly(self, obj: str) -> bool:
-        return obj in self.epcs or any(c == obj for c, _ in self.quantities) or self.parent == obj
+        return obj in self.epc_set or any(c == obj for c, _ in self.quantities) or self.parent == obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +196,10 @@ class CustodyBuilder:
             if route.object == self.start and event.lot_number is not None and event.action == "ADD":
                 self._add_members(route, event)
             if event.event_type in ("AggregationEvent", "AssociationEvent") and event.action == "ADD" \
-                    and event.parent and (obj in event.children or any(c == obj for c, _ in event.child_quantities)):
+                    and event.parent and (obj in event.child_set or any(c == obj for c, _ in event.child_quantities)):
                 self._enter_container(route, event, events)
             elif event.event_type == "TransformationEvent" and (
-                    obj in event.inputs or any(c == obj for c, _ in event.input_quantities)):
+                    obj in event.input_set or any(c == obj for c, _ in event.input_quantities)):
                 for output in (*event.outputs, *(c for c, _ in event.output_quantities)):
                     self._add(Route(output, event.event_time, None, "transformation", (*route.path, output),
                                     None, (event.event_id,)))
@@ -223,7 +229,7 @@ class CustodyBuilder:
         for later in events:  # the unit taken out of that parent again (DELETE naming it as a child)
             if later.event_time > added.event_time and later.event_type == added.event_type \
                     and later.action == "DELETE" and later.parent == parent \
-                    and (route.object in later.children or any(c == route.object for c, _ in later.child_quantities)):
+                    and (route.object in later.child_set or any(c == route.object for c, _ in later.child_quantities)):
                 until = later.event_time if until is None else min(until, later.event_time)
                 break
         quantity = added.amount_of(route.object)
