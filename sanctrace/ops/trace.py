@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sanctrace.chpl import tier_of
@@ -31,6 +30,7 @@ from sanctrace.tracing.markings import (
     match_lot_code,
     parse_date_code,
     rank_lots,
+    recovery_day,
     resolve_part,
 )
 from sanctrace.tracing.parties import PartyBook
@@ -160,7 +160,7 @@ class Tracer:
 
     def _histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
         """The candidate histories of a recovered unit as they stood on its recovery day."""
-        return as_of_recovery(self._documented_histories(part, recovery), _day(recovery.get("recovered_on")))
+        return as_of_recovery(self._documented_histories(part, recovery), recovery_day(recovery.get("recovered_on")))
 
     def _documented_histories(self, part: CatalogPart, recovery: dict[str, Any]) -> list[LotHistory]:
         """The candidate histories of a recovered unit: its serial's, else its lot's (by lot code, date code,
@@ -271,17 +271,6 @@ def _best(candidates: Sequence[PartCandidate]) -> list[PartCandidate]:
     """The part candidates tied for the best score: a marking that fits two catalogue parts equally is
     traced through the lots of both."""
     return [c for c in candidates if c.score >= candidates[0].score - 1e-9]
-
-
-def _day(value: Any) -> date | None:
-    """A recovery date as stored (a date), or as given (ISO text, a datetime); None when unknown."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        return date.fromisoformat(value.strip()[:10])
-    return None
 
 
 def _lot_code(identifier: str) -> str:

@@ -13,6 +13,7 @@ and references in the canonical form events use.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +37,8 @@ def is_reference(value: str) -> bool:
 def uri_references(entity: dict[str, Any]) -> dict[str, list[str]]:
     """The references of an entity (as a dict) that are URIs rather than FollowTheMoney ids, by property: a
     FollowTheMoney proxy drops them, so they are carried beside it."""
-    schema = model.get(entity.get("schema") or "")
     found: dict[str, list[str]] = {}
-    for name, values in (entity.get("properties") or {}).items():
-        prop = schema.get(name) if schema is not None else None
-        if prop is None or prop.type != registry.entity:
-            continue
+    for name, values in _reference_properties(entity):
         uris = [v for v in (values if isinstance(values, list) else [values])
                 if isinstance(v, str) and registry.entity.clean(v) is None and _URI.match(v)]
         if uris:
@@ -61,12 +58,10 @@ def with_references(body: dict[str, Any], *references: dict[str, list[str]]) -> 
 def canonical_references(entity: dict[str, Any]) -> dict[str, Any]:
     """The entity with its id and every reference to another entity in the canonical form events use (a PGLN
     URN as its Digital Link); the id as given is kept in `ids`. Unchanged when nothing is a GS1 identifier."""
-    schema = model.get(entity.get("schema") or "")
     properties = entity.get("properties") or {}
     changed: dict[str, list[Any]] = {}
-    for name, values in properties.items():
-        prop = schema.get(name) if schema is not None else None
-        if prop is None or prop.type != registry.entity or not isinstance(values, list):
+    for name, values in _reference_properties(entity):
+        if not isinstance(values, list):
             continue
         canonical = [_canonical(v) if isinstance(v, str) else v for v in values]
         if canonical != values:
@@ -78,6 +73,17 @@ def canonical_references(entity: dict[str, Any]) -> dict[str, Any]:
     if identifier != entity["id"]:
         out.update(id=identifier, ids=[entity["id"]])
     return out
+
+
+def _reference_properties(entity: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(property, values) of an entity's properties that refer to other entities (by its schema)."""
+    schema = model.get(entity.get("schema") or "")
+    if schema is None:
+        return
+    for name, values in (entity.get("properties") or {}).items():
+        prop = schema.get(name)
+        if prop is not None and prop.type == registry.entity:
+            yield name, values
 
 
 def _canonical(value: str) -> str:

@@ -8,8 +8,10 @@ this name — each answer with the reason a person can check.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sanctrace.screening.comparison import PartMatch
 from sanctrace.screening.index import ScreeningIndex
 from sanctrace.screening.matching import Match
 from sanctrace.screening.parties import Query, party_from_entity
@@ -69,14 +71,31 @@ class NameLookup:
                 self._search(self.registry_index, name, countries, self.registry_threshold, is_short_form)[:1]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A name comparison's parts sorted for the word-for-word rules below (legal forms aside when alone)."""
+
+    paired: list[PartMatch]  # a part on each side
+    distinctive: list[PartMatch]  # paired, neither a legal form nor a qualifier
+    query_only: list[PartMatch]
+    candidate_only: list[PartMatch]
+
+    @classmethod
+    def of(cls, match: Match) -> _Words:
+        parts = match.name.parts
+        paired = [p for p in parts if p.query and p.candidate]
+        alone = [p for p in parts if not (p.query and p.candidate) and "legal form" not in p.how]
+        return cls(paired, [p for p in paired if "legal form" not in p.how and "qualifier" not in p.how],
+                   [p for p in alone if p.query], [p for p in alone if p.candidate])
+
+
 def same_words(match: Match) -> bool:
     """Whether the names agree word for word (exactly, by transliteration or a transliteration variant: each
     word pair at `SAME_WORD_SCORE` or more), legal forms aside, with a distinctive word among them and no word
     on either side left unpaired: the same name, whatever else (a country) differs."""
-    paired = [p for p in match.name.parts if p.query and p.candidate]
-    distinctive = [p for p in paired if "legal form" not in p.how and "qualifier" not in p.how]
-    lone = [p for p in match.name.parts if not (p.query and p.candidate) and "legal form" not in p.how]
-    return bool(distinctive) and not lone and all(p.score >= SAME_WORD_SCORE for p in paired)
+    words = _Words.of(match)
+    return (bool(words.distinctive) and not words.query_only and not words.candidate_only
+            and all(p.score >= SAME_WORD_SCORE for p in words.paired))
 
 
 def is_short_form(match: Match) -> bool:
@@ -86,8 +105,6 @@ def is_short_form(match: Match) -> bool:
     four letters or more, and it has no word the registered name lacks (legal forms aside)."""
     if not (match.country or "").startswith("agrees"):
         return False
-    both = [p for p in match.name.parts if p.query and p.candidate]
-    distinctive = [p for p in both if "legal form" not in p.how and "qualifier" not in p.how]
-    query_only = [p for p in match.name.parts if p.query and not p.candidate and "legal form" not in p.how]
-    return (bool(distinctive) and all(p.score >= SHORT_FORM_PART_SCORE for p in both) and not query_only
-            and any(len(p.query) >= 4 for p in distinctive))
+    words = _Words.of(match)
+    return (not words.query_only and all(p.score >= SHORT_FORM_PART_SCORE for p in words.paired)
+            and any(len(p.query) >= 4 for p in words.distinctive))

@@ -84,7 +84,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rigour.names import extract_org_types
 from rigour.text import ascii_text
@@ -988,14 +988,22 @@ def _reading(digits: str, recovered_on: date | None, form: str, prefix: str) -> 
     return None
 
 
+def recovery_day(value: Any) -> date | None:
+    """A recovery date as stored (a date) or as given (a datetime, ISO text); None when unknown."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip()[:10])
+    return None
+
+
 def parse_date_code(code: str, recovered_on: date | None) -> list[DateCodeReading]:
     """Every plausible (ISO year, week) reading of a printed date code; [] when none (see the module
     docstring for the formats). Readings of one ambiguous code share weight 1. `recovered_on` may also be
     given as a datetime or an ISO date string."""
-    if isinstance(recovered_on, datetime):
-        recovered_on = recovered_on.date()
-    elif isinstance(recovered_on, str):
-        recovered_on = date.fromisoformat(recovered_on) if recovered_on.strip() else None
+    recovered_on = recovery_day(recovered_on)
     text = _fold(code or "").replace(" ", "") if code else ""
     if not text or text in ("N/T", "NT", "MIXED"):
         return []

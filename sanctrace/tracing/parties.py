@@ -169,6 +169,11 @@ def _props(entity: Mapping[str, Any], name: str) -> list[str]:
     return list(entity.get("properties", {}).get(name, []))
 
 
+def _registered_in(entity: Mapping[str, Any]) -> set[str]:
+    """The countries a registry record places an organisation in (country and jurisdiction)."""
+    return set(_props(entity, "country")) | set(_props(entity, "jurisdiction"))
+
+
 def _first_date(values: Iterable[str]) -> date | None:
     for value in values:
         try:
@@ -275,7 +280,7 @@ class PartyBook:
                 record = self.entities[rid]
                 company.incorporated = _first_date(_props(record, "incorporationDate")) or company.incorporated
                 company.addresses.update(address_key(a) for a in _props(record, "address"))
-                company.countries.update(_props(record, "country") + _props(record, "jurisdiction"))
+                company.countries.update(_registered_in(record))
 
     def _numbers_conflict(self, a: str, b: str) -> bool:
         numbers = [{registration_key(n) for n in _props(self.entities.get(pid, {}), "registrationNumber")}
@@ -323,14 +328,15 @@ class PartyBook:
         names = _props(entity, "name")
         for name in names:
             for rid in by_name.get(token_key(name), []):
-                theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
+                theirs = _registered_in(self.entities[rid])
                 if not theirs or not countries or theirs & countries:
                     found.setdefault(rid, f"name {name!r}")
         if found:
             return list(found.items())
         for name in names:  # the same name with another place in brackets, in the same country
-            for rid in by_name.get("~" + bare_key(name), []) if bare_key(name) else []:
-                theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
+            bare = bare_key(name)
+            for rid in by_name.get("~" + bare, []) if bare else []:
+                theirs = _registered_in(self.entities[rid])
                 if theirs & countries:
                     found.setdefault(rid, f"name {name!r} with another place in brackets")
         if found:
@@ -356,7 +362,7 @@ class PartyBook:
                 continue
             for rid in by_name.get("^" + " ".join(words[:2]), []):
                 registered = _props(self.entities[rid], "name") + _props(self.entities[rid], "alias")
-                theirs = set(_props(self.entities[rid], "country")) | set(_props(self.entities[rid], "jurisdiction"))
+                theirs = _registered_in(self.entities[rid])
                 if theirs & countries and _short_form([name], registered, 2):
                     found.setdefault(rid, f"{name!r} is a short form of the registered name, in the same country")
         return list(found.items())
@@ -429,7 +435,7 @@ class PartyBook:
             score, how = self.name_match(names, listed_names)
             if score < self.name_threshold:
                 continue
-            countries = set(_props(entity, "country")) | set(_props(entity, "jurisdiction"))
+            countries = _registered_in(entity)
             if countries and company.countries and not countries & company.countries:
                 continue
             company.links.append(Link("listed", f"name matches listed {eid}: {how}", (eid,)))
