@@ -120,6 +120,12 @@ class _Normaliser:
         except InvalidVocabulary as exc:
             raise InvalidEvent(exc.detail, pointer) from None
 
+    def _list(self, key: str) -> list[Any]:
+        values = self.data[key]
+        if not isinstance(values, list):
+            raise InvalidEvent(f"{key} must be a list, got {_kind(values)}", f"/{key}")
+        return values
+
     def id_list(self, key: str, role: str, unique: bool = True) -> None:
         values = self.data[key]
         if not isinstance(values, list):
@@ -133,9 +139,7 @@ class _Normaliser:
         self.objects.extend(ObjectRef(role, v) for v in out)
 
     def quantity_list(self, key: str, role: str) -> None:
-        values = self.data[key]
-        if not isinstance(values, list):
-            raise InvalidEvent(f"{key} must be a list, got {_kind(values)}", f"/{key}")
+        values = self._list(key)
         out = []
         for i, element in enumerate(values):
             where = f"/{key}/{i}"
@@ -176,9 +180,7 @@ class _Normaliser:
         return out["id"]
 
     def source_destination(self, key: str, direction: str) -> None:
-        values = self.data[key]
-        if not isinstance(values, list):
-            raise InvalidEvent(f"{key} must be a list, got {_kind(values)}", f"/{key}")
+        values = self._list(key)
         out = []
         for i, element in enumerate(values):
             where = f"/{key}/{i}"
@@ -191,9 +193,7 @@ class _Normaliser:
         self.body[key] = out
 
     def biz_transactions(self) -> None:
-        values = self.data["bizTransactionList"]
-        if not isinstance(values, list):
-            raise InvalidEvent(f"bizTransactionList must be a list, got {_kind(values)}", "/bizTransactionList")
+        values = self._list("bizTransactionList")
         out = []
         for i, element in enumerate(values):
             where = f"/bizTransactionList/{i}"

@@ -348,8 +348,9 @@ class Simulation:
         candidates = [s for s in sales if s.branch == diversion.branch]
         if diversion.scheme == "insider" or not candidates:
             reels = [r for r in lot.reels if r.branch == diversion.branch]
-            reel = max(reels, key=lambda r: r.quantity) if diversion.scheme == "insider" else reels[0]
+            reel = reels[0]
             if diversion.scheme == "insider":
+                reel = max(reels, key=lambda r: r.quantity)
                 diversion = self._insider_for(diversion, reel.quantity)
             sales[:] = [s for s in sales if s.reel is not reel]
             ts = reel.available + rng.uniform(5, 60) * DAY
