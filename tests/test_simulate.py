@@ -314,3 +314,24 @@ def test_an_insider_takes_an_order_far_above_its_usual_ones(worlds, seed):
     multiples = [float(m[1]) for note in notes if (m := re.search(r"([0-9.]+) times its average order", note))]
     assert multiples and len(multiples) >= len(notes) * 0.8, notes
     assert min(multiples) >= INSIDER_ORDER_MULTIPLE
+
+
+def test_whole_reels_go_mostly_to_production_buyers():
+    """Legitimate whole reels are drawn by customer size squared, cut tape by size: a small customer rarely
+    takes a whole reel, so one that does stands out (the insider scheme's only trace in the data)."""
+    from sanctrace.simulate.build import build_world
+    from sanctrace.simulate.lifecycle import Simulation
+    from sanctrace.simulate.schemes import small_customer
+
+    world, _ = build_world(WorldConfig(), 0.05, 1)
+    sim = Simulation(world, 1)
+    group = next(s for s in world.sellers.values() if s.role == "distributor")
+    branch = max(group.members, key=lambda m: len(group.served.get(m, [])))
+    when = sim.lot_time(sim.lots // 2)
+    draws = {whole: [sim.customer(group, branch, when, whole_reel=whole) for _ in range(3000)]
+             for whole in (False, True)}
+    small = {whole: sum(small_customer(world.companies[k]) for k in keys if k) / len(keys)
+             for whole, keys in draws.items()}
+    size = {whole: sum(world.companies[k].weight for k in keys if k) / len(keys) for whole, keys in draws.items()}
+    assert small[True] < small[False] * 0.7, small
+    assert size[True] > size[False] * 1.3, size

@@ -61,7 +61,8 @@ class WorldConfig:
     Trade:
         lots: lots made at scale 1 (the main driver of the event count).
         reels: fewest and most reels per lot.
-        whole_reel_share: share of reels a distributor sells whole (by SSCC) instead of cutting them.
+        whole_reel_share: share of reels a distributor sells whole (by SSCC) instead of cutting them; whole reels
+            go mostly to production buyers (customers drawn by size squared, cut tape by size).
         unsold_share: share of each cut reel left in stock.
         sale_days: most days between a reel reaching a branch and its sale.
         forwarded_share: share of sales to Central Asian and Caucasus customers shipped via a forwarder.

@@ -112,7 +112,7 @@ class Simulation:
         self._numbers: dict[str, int] = {}
         self._serials: dict[int, int] = {}
         self._sites: dict[tuple[str, str], str | None] = {}
-        self._samplers: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
+        self._samplers: dict[tuple[str, str, bool], tuple[list[str], list[float]]] = {}
         self._orders: dict[str, list[float]] = {}  # customer -> [units bought, orders], as simulated so far
         self._groups = [s for s in world.sellers.values() if s.role == "distributor"]
         self._parts = [p for p in world.parts if world.companies[p.maker].role == "manufacturer"]
@@ -169,14 +169,15 @@ class Simulation:
             return Goods(self.sgtins(seller, lot.part, sale.serials))
         return Goods(quantities=[(self.lgtin(seller, lot.part, lot.code), sale.quantity)])
 
-    def customer(self, seller: Seller, member: str, ts: float) -> str | None:
-        """An ordinary customer of a branch, drawn by size, that is trading on that day."""
-        key = (seller.key, member)
+    def customer(self, seller: Seller, member: str, ts: float, whole_reel: bool = False) -> str | None:
+        """An ordinary customer of a branch that is trading on that day, drawn by size; a whole reel by size
+        squared: production buyers take full reels, small customers mostly buy cut tape."""
+        key = (seller.key, member, whole_reel)
         if key not in self._samplers:
             keys = seller.served.get(member, [])
             weights, total = [], 0.0
             for k in keys:
-                total += self.world.companies[k].weight
+                total += self.world.companies[k].weight ** (2 if whole_reel else 1)
                 weights.append(total)
             self._samplers[key] = (keys, weights)
         keys, weights = self._samplers[key]
@@ -334,7 +335,7 @@ class Simulation:
             stop = reel.serials.stop
         for quantity in portions:
             ts = reel.available + rng.triangular(1, config.sale_days, 10) * DAY
-            buyer = self.customer(group, reel.branch, ts)
+            buyer = self.customer(group, reel.branch, ts, whole_reel=len(portions) == 1)
             if buyer is None or first + quantity > stop:
                 continue
             serials = range(first, first + quantity) if reel.serials else None
