@@ -4,6 +4,7 @@ identifiers, countries and birth dates, the query CSV contract, and blocking (fe
 from __future__ import annotations
 
 import pytest
+from followthemoney import model
 from rigour.names import NameTypeTag
 
 from sanctrace.errors import InvalidInput
@@ -66,6 +67,15 @@ def test_a_company_query_does_not_match_people(index):
 def test_blocking_compares_few_candidates(index):
     found = index.candidates(QueryNames(Query("q", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER))
     assert index.name_count > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
+
+
+def test_a_name_screened_again_is_not_analysed_again():
+    # a batch names one party many times, under several schemata: a LegalEntity query read as a person's name
+    # reuses the analysis of the same name screened as a Person
+    person = QueryNames(Query("a", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER)
+    entity = QueryNames(Query("b", "Ilya Markov", "LegalEntity"))
+    assert entity.against(model.schemata["Person"]) is person
+    assert entity.for_kind(NameTypeTag.ENT) is not person and [n.original for n in person] == ["Ilya Markov"]
 
 
 def test_query_csv_contract():
