@@ -87,3 +87,25 @@ def test_query_csv_contract():
         read_queries("id,schema,name,country,nickname\n", "q.csv")
     with pytest.raises(InvalidInput, match="row 1"):
         read_queries("id,schema,name,country\n1,Planet,Mars,\n", "q.csv")
+
+
+def test_the_collector_is_off_while_an_index_is_built_and_restored_after():
+    import gc
+
+    from sanctrace.screening.index import ScreeningIndex
+    from sanctrace.screening.parties import party_from_entity
+
+    seen = []
+
+    def parties():
+        seen.append(gc.isenabled())  # analysed while the index is built
+        yield party_from_entity({"id": "p1", "schema": "Person", "properties": {"name": ["Ilya Markov"]}})
+
+    assert gc.isenabled()
+    assert len(ScreeningIndex(parties())) == 1 and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        ScreeningIndex(parties())
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
