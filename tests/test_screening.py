@@ -4,6 +4,7 @@ identifiers, countries and birth dates, the query CSV contract, and blocking (fe
 from __future__ import annotations
 
 import pytest
+from followthemoney import model
 from rigour.names import NameTypeTag
 
 from sanctrace.errors import InvalidInput
@@ -68,6 +69,15 @@ def test_blocking_compares_few_candidates(index):
     assert index.name_count > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
 
 
+def test_a_name_screened_again_is_not_analysed_again():
+    # a batch names one party many times, under several schemata: a LegalEntity query read as a person's name
+    # reuses the analysis of the same name screened as a Person
+    person = QueryNames(Query("a", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER)
+    entity = QueryNames(Query("b", "Ilya Markov", "LegalEntity"))
+    assert entity.against(model.schemata["Person"]) is person
+    assert entity.for_kind(NameTypeTag.ENT) is not person and [n.original for n in person] == ["Ilya Markov"]
+
+
 def test_query_csv_contract():
     queries = read_queries("id,schema,name,country,registration_number\n1,Company,Pola Raiz OOO,ru,7706470941\n"
                            "2,,Ilya Markov,,\n", "q.csv")
@@ -77,3 +87,25 @@ def test_query_csv_contract():
         read_queries("id,schema,name,country,nickname\n", "q.csv")
     with pytest.raises(InvalidInput, match="row 1"):
         read_queries("id,schema,name,country\n1,Planet,Mars,\n", "q.csv")
+
+
+def test_the_collector_is_off_while_an_index_is_built_and_restored_after():
+    import gc
+
+    from sanctrace.screening.index import ScreeningIndex
+    from sanctrace.screening.parties import party_from_entity
+
+    seen = []
+
+    def parties():
+        seen.append(gc.isenabled())  # analysed while the index is built
+        yield party_from_entity({"id": "p1", "schema": "Person", "properties": {"name": ["Ilya Markov"]}})
+
+    assert gc.isenabled()
+    assert len(ScreeningIndex(parties())) == 1 and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        ScreeningIndex(parties())
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()

@@ -48,7 +48,7 @@ from sanctrace.screening.control import (
     shared_address_links,
     shared_director_links,
 )
-from sanctrace.screening.index import ScreeningIndex
+from sanctrace.screening.index import ScreeningIndex, collector_paused
 from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match
 from sanctrace.screening.names import analyse_names, name_kind
 from sanctrace.screening.orders import ItemFacts, Order, OrderCheck, OrderParty, PartyFacts, decide
@@ -287,13 +287,8 @@ def _read_index(path: Path, key: str) -> ScreeningIndex | None:
         with path.open("rb") as handle:
             if handle.readline() != _INDEX_MAGIC + key.encode() + b"\n":
                 return None
-            collecting = gc.isenabled()
-            gc.disable()  # millions of small objects: the collector would walk them over and over
-            try:
+            with collector_paused():  # millions of small objects: the collector would walk them over and over
                 return ScreeningIndex.from_state(_PlainUnpickler(handle).load())
-            finally:
-                if collecting:
-                    gc.enable()
     except (OSError, EOFError, ValueError, TypeError, KeyError, pickle.UnpicklingError):
         return None  # missing, unreadable or from elsewhere: built again
 
@@ -327,7 +322,8 @@ def load_index(store: Store) -> ScreeningIndex:
     key = f"{_code_fingerprint()}/{screening_store.listed_parties_fingerprint(store)}"
     if path is not None and (saved := _read_index(path, key)) is not None:
         return saved
-    index = ScreeningIndex(load_parties(store))
+    with collector_paused():
+        index = ScreeningIndex(load_parties(store))
     if path is not None:
         _save_index(path, key, index)
     return index

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from followthemoney import model
@@ -193,20 +193,27 @@ class Query:
         return model.schemata.get(self.schema) or model.schemata["LegalEntity"]
 
 
+QUERY_NAMES_CACHED = 4096  # query names kept analysed, per kind
+
+
+@lru_cache(maxsize=QUERY_NAMES_CACHED)
+def query_names(kind: NameTypeTag, text: str) -> tuple[AnalysedName, ...]:
+    """A query's name analysed for one kind of candidate (cached: a batch names one party many times, under
+    several schemata — a LegalEntity query is also read as a person's name and as an organisation's)."""
+    return tuple(analyse_names(kind, [text], query=True))
+
+
 class QueryNames:
     """The query's name analysed for each kind of candidate it meets (person, organisation...), once each."""
 
     def __init__(self, query: Query) -> None:
         self.query = query
         self.query_kind = name_kind(query.model_schema)
-        self._by_kind: dict[NameTypeTag, list[AnalysedName]] = {}
 
-    def for_kind(self, kind: NameTypeTag) -> list[AnalysedName]:
-        if kind not in self._by_kind:
-            self._by_kind[kind] = analyse_names(kind, [self.query.name], query=True)
-        return self._by_kind[kind]
+    def for_kind(self, kind: NameTypeTag) -> tuple[AnalysedName, ...]:
+        return query_names(kind, self.query.name)
 
-    def against(self, schema: Schema) -> list[AnalysedName]:
+    def against(self, schema: Schema) -> tuple[AnalysedName, ...]:
         """The query's names as they compare with a candidate of `schema`."""
         common = model.common_schema(self.query.model_schema, schema) if self.query.model_schema.can_match(schema) \
             else schema
