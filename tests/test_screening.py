@@ -43,6 +43,18 @@ def test_json_lines_shape_holds_only_matches_at_or_above_the_threshold(index):
     assert lines[1]["matches"] == []
 
 
+def test_several_processes_give_every_query_its_own_matches_in_order(index):
+    """With --workers the batch is shared between forked workers and this process: the answers, and their order,
+    are those of one process."""
+    names = ["Sergei Lavrov", "Markov Ilya", "Nobody Atall", "Lavrov Sergey Viktorovich", "Ilia Markov",
+             "Acme Trading", "Sergej Lawrow", "Zzyzx Qwerty"]
+    queries = [Query(f"q{i}", names[i % len(names)], "Person" if i % 3 else "LegalEntity") for i in range(60)]
+    alone = [r.to_dict() for r in screen(None, queries, threshold=0.6, index=index)]
+    shared = [r.to_dict() for r in screen(None, queries, threshold=0.6, index=index, workers=2)]
+    assert [line["query_id"] for line in shared] == [q.query_id for q in queries]
+    assert shared == alone and any(line["matches"] for line in alone)
+
+
 def test_an_agreed_identifier_is_a_match_whatever_the_name(index):
     [result] = screen(None, [Query("q", "Some Other Name", "Company", registration_number="2205 4001 2345")],
                       index=index)

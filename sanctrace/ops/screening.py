@@ -349,6 +349,13 @@ def _screen_chunk(queries: Sequence[Query], threshold: float, limit: int) -> lis
     return [tuple(_WORKER_INDEX.screen(q, threshold, limit)) for q in queries]
 
 
+def _worker_started() -> None:
+    """A forked worker screens with the cyclic collector off: its passes would walk the index's caches, which
+    grow with every query, and write to pages the worker shares with its parent (screening makes no cycles
+    worth collecting; the worker's memory goes back when the batch is done)."""
+    gc.disable()
+
+
 def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
            index: ScreeningIndex | None = None, workers: int = 1) -> list[QueryResult]:
     """Each query's matches at or above `threshold`, best first (at most `limit`), with explanations.
@@ -365,16 +372,27 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
         return [QueryResult(q, matches) for q, matches in zip(queries, _screen_chunk(queries, threshold, limit))]
     size = max(1, len(queries) // (workers * 8))
     chunks = [queries[i:i + size] for i in range(0, len(queries), size)]
+    found: list[list[tuple[Match, ...]] | None] = [None] * len(chunks)
     # the index's objects are left out of the collector's passes in the workers: a pass over them would cost
     # time and copy every page of memory they hold into each worker
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_screen_chunk, chunks, [threshold] * len(chunks), [limit] * len(chunks))
-            found = [matches for chunk in results for matches in chunk]
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_started) as pool:
+            futures = [pool.submit(_screen_chunk, chunk, threshold, limit) for chunk in chunks]
+            # this process is a worker too, from the last chunk back, taking each chunk no worker has started:
+            # its caches are warm and it copies no page of the index
+            with collector_paused():
+                for number in reversed(range(len(chunks))):
+                    if futures[number].cancel():
+                        found[number] = _screen_chunk(chunks[number], threshold, limit)
+            for number, future in enumerate(futures):
+                if found[number] is None:
+                    found[number] = future.result()
     finally:
         gc.unfreeze()
-    return [QueryResult(q, matches) for q, matches in zip(queries, found)]
+    matches_in_order = [matches for chunk in found if chunk is not None for matches in chunk]
+    return [QueryResult(q, matches) for q, matches in zip(queries, matches_in_order)]
 
 
 # -- order checks -----------------------------------------------------------------------------------------
