@@ -115,8 +115,11 @@ class Tracer:
         if not self.serials_by_lot or not lots:
             return
         self._serialised.update(lots)
-        for lot, (commissioning, rows) in self.store.lot_serial_events(lots).items():
-            records = self._read(rows)
+        found = self.store.lot_serial_events(lots)
+        self._read(self.store.events_by_id(sorted(
+            {event_id for _, named in found.values() for event_id in named} - self._records.keys())))
+        for lot, (commissioning, named_ids) in found.items():
+            records = [self._records[event_id] for event_id in sorted(named_ids) if event_id in self._records]
             prefix = lot.partition("/10/")[0] + "/21/"
             serials = {epc for record in records if record.event_id in commissioning
                        for epc in record.epcs if epc.startswith(prefix)} - self._events.keys()
