@@ -11,6 +11,7 @@
   peak memory.
 
 Usage: python -m benchmarks.run [--events 50000] [--sizes 1000000,10000000] [--scales 1,10] [--out bench-out]
+                                [--only ingest,sales,query,trace,scale]
 No timing is asserted anywhere; the figures are printed with the machine's context.
 """
 
@@ -256,20 +257,30 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000", help="stored events for the query benchmark")
     parser.add_argument("--scales", default="1,10", help="world scales for the scale benchmark")
     parser.add_argument("--out", type=Path, default=Path("bench-out"), help="scratch folder (deleted after)")
+    parser.add_argument("--only", default="ingest,sales,query,trace,scale",
+                        help="the parts to run, comma-separated (e.g. --only trace)")
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    unknown = only - {"ingest", "sales", "query", "trace", "scale"}
+    if unknown:
+        parser.error(f"unknown part(s) in --only: {', '.join(sorted(unknown))}")
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"sanctrace benchmarks on {machine()}\n")
     try:
-        bench_ingest(args.out, args.events)
-        bench_sales(args.out, args.rows)
+        if "ingest" in only:
+            bench_ingest(args.out, args.events)
+        if "sales" in only:
+            bench_sales(args.out, args.rows)
         sizes = [int(size) for size in args.sizes.split(",") if size]
-        for size in sizes:
+        for size in sizes if "query" in only else ():
             bench_lot_query(args.out, size)
-        for size in sizes:
+        for size in sizes if "trace" in only else ():
             bench_trace(args.out, size)
-        print("Scale (simulate, ingest everything, trace every recovery; peak resident memory in brackets):")
-        for scale in (float(x) for x in args.scales.split(",") if x):
-            bench_scale(args.out, scale)
+            print(f"  load average after it (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        if "scale" in only:
+            print("Scale (simulate, ingest everything, trace every recovery; peak resident memory in brackets):")
+            for scale in (float(x) for x in args.scales.split(",") if x):
+                bench_scale(args.out, scale)
     finally:
         shutil.rmtree(args.out, ignore_errors=True)
 

@@ -102,25 +102,28 @@ class World:
 
     def trace(self, tmp_path, now) -> dict[str, Any]:
         with Store.open(tmp_path / "world.duckdb") as store:
-            ingest_parts(store, [("parts.csv", self.parts)], now)
-            base = [
-                {"id": MAKER, "schema": "Company", "properties": {"name": ["Veldhoven Semiconductors N.V."],
-                                                                 "country": ["nl"]}},
-                {"id": DIST, "schema": "Company", "properties": {"name": ["Nordparts Distribution GmbH"],
-                                                                "country": ["de"]}},
-            ]
-            lines = b"\n".join(orjson.dumps(e) for e in base + self.entities)
-            assert all(r.ok for r in ingest_entities(store, [("entities.jsonl", lines)], now))
-            assert all(r.ok for r in ingest_epcis(store, [("events.jsonld", doc_bytes(*self.events))], now))
-            if self.sales:
-                ledger = ("date,seller,buyer,manufacturer,part_number,lot_code,quantity,ship_to_country,invoice\n"
-                          + "\n".join(self.sales) + "\n").encode()
-                assert all(r.ok for r in ingest_sales(store, [("ledger.csv", ledger)], now))
-            table = ("recovery_id,recovered_on,country,weapon_system,manufacturer,part_number,lot_code,date_code,"
-                     "serial,source\n" + "\n".join(self.recoveries) + "\n").encode()
-            assert all(r.ok for r in ingest_recoveries(store, [("recoveries.csv", table)], now))
+            self.ingest(store, now)
             results = trace_recoveries(store, None, Weights.load())
         return {r.recovery_id: r.to_dict() for r in results}
+
+    def ingest(self, store: Store, now) -> None:
+        ingest_parts(store, [("parts.csv", self.parts)], now)
+        base = [
+            {"id": MAKER, "schema": "Company", "properties": {"name": ["Veldhoven Semiconductors N.V."],
+                                                             "country": ["nl"]}},
+            {"id": DIST, "schema": "Company", "properties": {"name": ["Nordparts Distribution GmbH"],
+                                                            "country": ["de"]}},
+        ]
+        lines = b"\n".join(orjson.dumps(e) for e in base + self.entities)
+        assert all(r.ok for r in ingest_entities(store, [("entities.jsonl", lines)], now))
+        assert all(r.ok for r in ingest_epcis(store, [("events.jsonld", doc_bytes(*self.events))], now))
+        if self.sales:
+            ledger = ("date,seller,buyer,manufacturer,part_number,lot_code,quantity,ship_to_country,invoice\n"
+                      + "\n".join(self.sales) + "\n").encode()
+            assert all(r.ok for r in ingest_sales(store, [("ledger.csv", ledger)], now))
+        table = ("recovery_id,recovered_on,country,weapon_system,manufacturer,part_number,lot_code,date_code,"
+                 "serial,source\n" + "\n".join(self.recoveries) + "\n").encode()
+        assert all(r.ok for r in ingest_recoveries(store, [("recoveries.csv", table)], now))
 
 
 def standard_start(world: World, code: str = "L1", quantity: int = 1000) -> None:
@@ -187,6 +190,63 @@ def test_lot_code_of_a_serialised_part_follows_the_lot_through_its_serials(tmp_p
     assert r["chain"][-1]["to"] == "urn:x:c:front" and r["chain"][-1]["quantity"] == 4.0
     assert r["chain"][-1]["object"] == "https://id.gs1.org/01/04012345123456/10/SER1"
     assert r["alternatives"][0]["parties"][-1] == "urn:x:c:clean"
+
+
+def test_a_serialised_lot_read_by_the_lot_traces_as_through_each_serial(tmp_path, now):
+    """The events of a serialised lot's serials are read by the lot (the store's lot_serial_events), not serial by
+    serial: the same hops, quantities, evidence and conclusions as looking each serial up, with units taken out
+    of their reel (a DELETE naming them, one emptying it), shipped by serial and built into a module."""
+    world = World()
+    serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(10)]
+    world.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
+                ilmd={"cbvmda:lotNumber": "SER1"})
+    reels = ["urn:epc:id:sscc:4012345.0000000001", "urn:epc:id:sscc:4012345.0000000002"]
+    world.pack(reels[0], 1, children=serials[:6])
+    world.pack(reels[1], 1, children=serials[6:])
+    world.ship(reels[0], MAKER, DIST, 10)
+    world.ship(reels[1], MAKER, DIST, 10)
+    world.event("AggregationEvent", 15, action="DELETE", bizStep="unpacking", parentID=reels[0],
+                childEPCs=serials[:2])
+    world.unpack(reels[1], 20)
+    front, clean, maker = "urn:x:c:front", "urn:x:c:clean", "urn:x:c:maker"
+    world.company(front, "Silk Road Components FZE", "AE", incorporationDate="2022-11-11")
+    world.company(clean, "Rheinland Elektronik GmbH", "DE", incorporationDate="1990-01-01")
+    world.company(maker, "Bosporus Modül Sanayi A.Ş.", "TR")
+    world.ship(reels[0], DIST, clean, 30)
+    world.event("ObjectEvent", 35, action="OBSERVE", bizStep="shipping", epcList=serials[:2],
+                **owners(DIST, maker))
+    module = f"urn:epc:id:sgtin:{MODULE_URN}.M1"
+    world.event("TransformationEvent", 40, bizStep="assembling", inputEPCList=serials[:2], outputEPCList=[module])
+    world.ship(module, maker, front, 50)
+    world.event("ObjectEvent", 40, action="OBSERVE", bizStep="shipping", epcList=serials[6:],
+                **owners(DIST, front))
+    world.recovered("R1", lot_code="SER1")
+    world.recovered("R2", serial="S7")
+    world.recovered("R3", serial="S1")
+    lot_id = "https://id.gs1.org/01/04012345123456/10/SER1"
+    weights = Weights.load()
+    with Store.open(tmp_path / "world.duckdb") as store:
+        world.ingest(store, now)
+        asked: list[str] = []
+        custody_events = store.custody_events
+        store.custody_events = lambda ids: asked.extend(ids) or custody_events(ids)  # type: ignore[method-assign]
+        by_lot = Tracer(store, weights)
+        traced = [r.to_dict() for r in by_lot.trace_all(store.recoveries())]
+        by_lot.forget()
+        custody = by_lot.custody(lot_id)
+        assert len(custody.members) == 10
+        assert not {i for i in asked if "/21/S" in i} - {canonical_uri(serials[1]), canonical_uri(serials[7])}
+        by_serial = Tracer(store, weights, serials_by_lot=False)
+        assert [r.to_dict() for r in by_serial.trace_all(store.recoveries())] == traced
+        by_serial.forget()
+        assert by_serial.custody(lot_id).hops == custody.hops and custody.hops
+        assert by_serial.custody(lot_id).routes == custody.routes
+        assert {canonical_uri(s) for s in serials} <= set(asked)  # looked up one by one this time
+    r1 = next(r for r in traced if r["recovery_id"] == "R1")
+    r1 = next(r for r in traced if r["recovery_id"] == "R1")
+    assert (r1["chain"][-1]["to"], r1["chain"][-1]["quantity"], r1["chain"][-1]["object"]) == (front, 4.0, lot_id)
+    assert {(h.destination, h.via, h.quantity) for h in custody.hops} >= {
+        (maker, "lot", 2.0), (front, "transformation", None)}
 
 
 def test_date_code_only_picks_the_lots_of_that_week(tmp_path, now):

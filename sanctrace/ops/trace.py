@@ -1,7 +1,8 @@
 """Tracing operations: `sanctrace trace`, `sanctrace facilitators`, `sanctrace parties show`.
 
 `Tracer` reads what a trace needs from the store (catalogue, entities, the events of each lot and container
-it follows: a short loop of indexed lookups) and hands it to the pure tracing modules.
+it follows: a short loop of indexed lookups; the serials of a serialised lot are read by the lot, from the
+store's lot_serial_events) and hands it to the pure tracing modules.
 `trace_all` runs twice: the first pass finds each recovery's likely histories; parties on the likely
 histories of several recoveries then carry a recurrence flag into the second pass.
 """
@@ -54,6 +55,10 @@ class Tracer:
     _records: dict[str, EventRecord] = field(default_factory=dict)  # by event id: one record per event read
     _custody: dict[str, CustodyBuilder] = field(default_factory=dict)
     _lots: dict[str, list[LotInfo]] = field(default_factory=dict)
+    # False: follow a serialised lot's serials by their own identifiers (the lookup of thousands of keys that the
+    # store's lot_serial_events spares); kept to check one way against the other
+    serials_by_lot: bool = True
+    _serialised: set[str] = field(default_factory=set)  # lots whose serials' events were read by the lot
 
     def __post_init__(self) -> None:
         self.catalogue = [CatalogPart(**row) for row in self.store.parts()]
@@ -80,6 +85,7 @@ class Tracer:
         self._records.clear()
         self._custody.clear()
         self._lots.clear()
+        self._serialised.clear()
 
     def events_of(self, identifier: str) -> list[EventRecord]:
         self._fetch([identifier])
@@ -90,12 +96,40 @@ class Tracer:
         missing = [i for i in identifiers if i not in self._events]
         if not missing:
             return
-        records = self._records
         for obj, rows in self.store.custody_events(missing).items():
-            self._events[obj] = [
-                records[event_id] if event_id in records else records.setdefault(
-                    event_id, EventRecord.from_body(event_id, body, event_time, origin, reporter))
-                for event_id, body, event_time, origin, reporter in rows]
+            self._events[obj] = self._read(rows)
+
+    def _read(self, rows: Sequence[tuple[Any, ...]]) -> list[EventRecord]:
+        """The records of stored events (event_id, body, event_time, origin, reporter): one per event read."""
+        records = self._records
+        return [records[event_id] if event_id in records else records.setdefault(
+            event_id, EventRecord.from_body(event_id, body, event_time, origin, reporter))
+            for event_id, body, event_time, origin, reporter in rows]
+
+    def _fetch_serials(self, builders: Sequence[CustodyBuilder]) -> None:
+        """The events of the serials of serialised lots that builders ask for, read by lot (lot_serial_events):
+        each serial commissioned into its lot (by an event whose ILMD names it) gets every live event naming it,
+        as its own lookup would give; a member serial commissioned otherwise is left to that lookup."""
+        lots = sorted({b.start for b in builders if b.members and b.start not in self._serialised
+                       and any(obj in b.members and obj not in self._events for obj in b.next_objects())})
+        if not self.serials_by_lot or not lots:
+            return
+        self._serialised.update(lots)
+        found = self.store.lot_serial_events(lots)
+        self._read(self.store.events_by_id(sorted(
+            {event_id for _, named in found.values() for event_id in named} - self._records.keys())))
+        for lot, (commissioning, named_ids) in found.items():
+            records = [self._records[event_id] for event_id in sorted(named_ids) if event_id in self._records]
+            prefix = lot.partition("/10/")[0] + "/21/"
+            serials = {epc for record in records if record.event_id in commissioning
+                       for epc in record.epcs if epc.startswith(prefix)} - self._events.keys()
+            named: dict[str, dict[str, EventRecord]] = {serial: {} for serial in serials}
+            for record in records:
+                for obj in record.named():
+                    if obj in named:
+                        named[obj][record.event_id] = record
+            for serial, events in named.items():
+                self._events[serial] = [events[event_id] for event_id in sorted(events)]
 
     def custody(self, identifier: str) -> CustodyBuilder:
         return self.custody_many([identifier])[identifier]
@@ -105,6 +139,7 @@ class Tracer:
         Builders are kept: a lot recovered twice is followed once."""
         builders = {i: CustodyBuilder(i) for i in dict.fromkeys(identifiers) if i not in self._custody}
         while any(builder.pending for builder in builders.values()):
+            self._fetch_serials(list(builders.values()))
             self._fetch(sorted({obj for builder in builders.values() for obj in builder.next_objects()}))
             for builder in builders.values():
                 for obj in builder.next_objects():

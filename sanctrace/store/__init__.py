@@ -226,8 +226,69 @@ class Store:
         for name, columns in (("event_objects", objects), ("event_parties", parties),
                               ("event_transactions", transactions)):
             if columns["event_id"]:
-                self._append(name, pa.table(columns, schema=schemas[name]))
+                table = pa.table(columns, schema=schemas[name])
+                if name == "event_objects":
+                    self._record_lot_serials(table)  # before the batch's own objects are stored
+                self._append(name, table)
         self._record_lots(events)
+
+    def _record_lot_serials(self, objects: pa.Table) -> None:
+        """Keep lot_serials and lot_serial_events (migration 5) for a batch of new events, given their objects
+        (event_objects rows) before these are stored.
+
+        Each (event, serial, lot) is counted once, whichever comes first: a serial's commissioning into a lot
+        pairs it with the stored events that name it; an event naming serials already paired (by this batch
+        too) counts those. `units` adds up what each batch finds.
+        """
+        con = self.connection
+        con.register("batch_objects", objects)
+        try:
+            new_pairs = self._new_lot_serials()
+            if new_pairs.num_rows:
+                con.register("new_pairs", new_pairs)
+                try:
+                    self._add_lot_serial_events(  # the events stored before that name the newly paired serials
+                        """WITH named AS (
+                               SELECT n.lot, o.event_id, o.role, count(*) AS units
+                               FROM new_pairs n JOIN event_objects o ON o.object = n.serial GROUP BY ALL)
+                           SELECT named.lot, named.event_id, named.role, p.object, named.units
+                           FROM named LEFT JOIN event_objects p ON p.event_id = named.event_id AND p.role = 'parent'""")
+                    con.execute("INSERT INTO lot_serials SELECT serial, lot FROM new_pairs")
+                finally:
+                    con.unregister("new_pairs")
+            self._add_lot_serial_events(  # the batch's events naming serials of a lot
+                """WITH named AS (
+                       SELECT s.lot, o.event_id, o.role, count(*) AS units
+                       FROM batch_objects o JOIN lot_serials s ON s.serial = o.object
+                       WHERE o.object LIKE 'https://id.gs1.org/01/%/21/%' GROUP BY ALL)
+                   SELECT named.lot, named.event_id, named.role, p.object, named.units
+                   FROM named LEFT JOIN batch_objects p ON p.event_id = named.event_id AND p.role = 'parent'""")
+        finally:
+            con.unregister("batch_objects")
+
+    def _new_lot_serials(self) -> pa.Table:
+        """(serial, lot) of the serials that the batch's events commission with a lot number in their ILMD (of
+        the lot's GTIN: as role ilmd_lot counts them), less the pairs already known."""
+        con = self.connection
+        pairs = con.sql(
+            """SELECT DISTINCT o.object AS serial, l.object AS lot
+               FROM batch_objects l JOIN batch_objects o ON o.event_id = l.event_id AND o.role = 'epc'
+               WHERE l.role = 'ilmd_lot' AND starts_with(o.object, split_part(l.object, '/10/', 1) || '/21/')"""
+        ).to_arrow_table()
+        if not pairs.num_rows:
+            return pairs
+        con.register("batch_pairs", pairs)
+        try:
+            return con.sql("""SELECT * FROM batch_pairs p WHERE NOT EXISTS (
+                                  SELECT 1 FROM lot_serials s WHERE s.serial = p.serial AND s.lot = p.lot)"""
+                           ).to_arrow_table()
+        finally:
+            con.unregister("batch_pairs")
+
+    def _add_lot_serial_events(self, select: str) -> None:
+        self.connection.execute(
+            f"""INSERT INTO lot_serial_events {select}
+                ON CONFLICT (lot, event_id, role) DO UPDATE SET units = lot_serial_events.units + excluded.units""")
 
     def _record_lots(self, events: Sequence[Event]) -> None:
         """Keep the lots table: each lot named (an LGTIN, or the CBV `lotNumber` in the ILMD of instances
@@ -453,13 +514,7 @@ class Store:
         mentions = self.connection.execute(
             f"SELECT object, event_id FROM event_objects WHERE object IN ({_placeholders(identifiers)})",
             list(identifiers)).fetchall()
-        ids = sorted({event_id for _, event_id in mentions})
-        if not ids:
-            return found
-        events = {r[0]: r for r in self.connection.execute(
-            f"""SELECT event_id, body, event_time, origin, reporter FROM events
-                WHERE event_id IN ({_placeholders(ids)})
-                  AND event_id NOT IN (SELECT event_id FROM error_declarations)""", ids).fetchall()}
+        events = self._live_events({event_id for _, event_id in mentions})
         bodies: dict[str, Any] = {}
         for obj, event_id in sorted(set(mentions)):
             row = events.get(event_id)
@@ -469,6 +524,41 @@ class Store:
                 bodies[event_id] = orjson.loads(row[1])
             found[obj].append((event_id, bodies[event_id], row[2], row[3], row[4]))
         return found
+
+    def _live_events(self, ids: set[str]) -> dict[str, tuple[Any, ...]]:
+        """(event_id, body as text, event_time, origin, reporter) of the events not retracted, by id."""
+        if not ids:
+            return {}
+        ordered = sorted(ids)
+        return {r[0]: r for r in self.connection.execute(
+            f"""SELECT event_id, body, event_time, origin, reporter FROM events
+                WHERE event_id IN ({_placeholders(ordered)})
+                  AND event_id NOT IN (SELECT event_id FROM error_declarations)""", ordered).fetchall()}
+
+    def lot_serial_events(self, lots: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """For each lot, two sets of event ids (retracted events included): the events whose ILMD gives serials
+        that lot (role ilmd_lot), and every event naming one of its serials (lot_serial_events).
+
+        Two index lookups, however many serials the lot has; `events_by_id` reads the events.
+        """
+        found: dict[str, tuple[set[str], set[str]]] = {lot: (set(), set()) for lot in lots}
+        if not lots:
+            return found
+        marks = _placeholders(lots)
+        for lot, event_id in self.connection.execute(
+                f"SELECT lot, event_id FROM lot_serial_events WHERE lot IN ({marks})", list(lots)).fetchall():
+            found[lot][1].add(event_id)
+        # the role is tested here: a condition on it in SQL would make DuckDB scan instead of using the index
+        for lot, event_id, role in self.connection.execute(
+                f"SELECT object, event_id, role FROM event_objects WHERE object IN ({marks})", list(lots)).fetchall():
+            if role == "ilmd_lot":
+                found[lot][0].add(event_id)
+        return found
+
+    def events_by_id(self, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """(event_id, body, event_time, origin, reporter) of the given events that are not retracted, by id."""
+        return [(event_id, orjson.loads(body), event_time, origin, reporter)
+                for event_id, body, event_time, origin, reporter in sorted(self._live_events(set(ids)).values())]
 
     def lots_of_gtin(self, gtin: str) -> list[tuple[str, datetime, float | None]]:
         """(lot identifier, first event time, commissioned quantity) of every lot of one GTIN in the ledger."""

@@ -184,6 +184,36 @@ MIGRATIONS: list[str] = [
       AND regexp_matches(o.object, '^https://id[.]gs1[.]org/01/[0-9]{14}/21/')
     GROUP BY ALL;
     """,
+    # 4 -> 5: the serials of each serialised lot (a lot named only by the ILMD lotNumber of its commissioning: role
+    # ilmd_lot) and every event naming some of them, kept as events arrive, so that tracing such a lot finds its
+    # reels (and the events that packed, shipped or unpacked its serials) by the lot, without looking up each serial.
+    # Backfilled from the stored events.
+    """
+    CREATE TABLE lot_serials (
+        serial VARCHAR NOT NULL,                     -- an SGTIN commissioned with the lot number in its ILMD
+        lot    VARCHAR NOT NULL                      -- that lot (the LGTIN of role ilmd_lot); each pair once
+    );
+    CREATE TABLE lot_serial_events (
+        lot      VARCHAR NOT NULL,                   -- a lot of lot_serials
+        event_id VARCHAR NOT NULL,                   -- an event naming some of its serials (retracted ones too)
+        role     VARCHAR NOT NULL,                   -- the role they have there: epc | child | input | ...
+        parent   VARCHAR,                            -- the event's parentID (the reel a packing puts them in)
+        units    BIGINT NOT NULL,                    -- how many of the lot's serials the event names in that role
+        PRIMARY KEY (lot, event_id, role)
+    );
+    CREATE INDEX lot_serial_events_by_lot ON lot_serial_events (lot);
+    INSERT INTO lot_serials
+    SELECT DISTINCT o.object, l.object
+    FROM event_objects l JOIN event_objects o ON o.event_id = l.event_id AND o.role = 'epc'
+    WHERE l.role = 'ilmd_lot' AND starts_with(o.object, split_part(l.object, '/10/', 1) || '/21/');
+    INSERT INTO lot_serial_events
+    WITH named AS (
+        SELECT s.lot, o.event_id, o.role, count(*) AS units
+        FROM lot_serials s JOIN event_objects o ON o.object = s.serial
+        GROUP BY ALL)
+    SELECT named.lot, named.event_id, named.role, p.object, named.units
+    FROM named LEFT JOIN event_objects p ON p.event_id = named.event_id AND p.role = 'parent';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

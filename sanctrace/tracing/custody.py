@@ -98,6 +98,16 @@ class EventRecord:
                 return quantity
         return None
 
+    def named(self) -> set[str]:
+        """Every identifier the event names, in any role (as the store's event_objects has them, less the lot
+        of an ILMD)."""
+        named = {*self.epcs, *self.children, *self.inputs, *self.outputs}
+        named.update(c for c, _ in (*self.quantities, *self.child_quantities, *self.input_quantities,
+                                    *self.output_quantities))
+        if self.parent is not None:
+            named.add(self.parent)
+        return named
+
     def names_directly(self, obj: str) -> bool:
         return obj in self.epc_set or any(c == obj for c, _ in self.quantities) or self.parent == obj
 
