@@ -249,6 +249,28 @@ def test_a_serialised_lot_read_by_the_lot_traces_as_through_each_serial(tmp_path
         (maker, "lot", 2.0), (front, "transformation", None)}
 
 
+def test_a_reel_of_serials_is_followed_until_the_last_of_them_leaves_it(tmp_path, now):
+    """Two of a reel's six serials are taken out; the reel still holds four of the lot when it ships on, whichever
+    serial was commissioned first."""
+    world = World()
+    serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(6)]
+    world.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
+                ilmd={"cbvmda:lotNumber": "SER1"})
+    reel = "urn:epc:id:sscc:4012345.0000000001"
+    world.pack(reel, 1, children=serials)
+    world.ship(reel, MAKER, DIST, 10)
+    world.event("AggregationEvent", 15, action="DELETE", bizStep="unpacking", parentID=reel, childEPCs=serials[:2])
+    clean = "urn:x:c:clean"
+    world.ship(reel, DIST, clean, 30)
+    world.event("ObjectEvent", 35, action="OBSERVE", bizStep="shipping", epcList=serials[:2], **owners(DIST, MAKER))
+    with Store.open(tmp_path / "world.duckdb") as store:
+        world.ingest(store, now)
+        custody = Tracer(store, Weights.load()).custody("https://id.gs1.org/01/04012345123456/10/SER1")
+    maker, distributor = canonical_uri(MAKER), canonical_uri(DIST)
+    assert {(h.source, h.destination, h.quantity) for h in custody.hops} == {
+        (maker, distributor, 6.0), (distributor, clean, 4.0), (distributor, maker, 2.0)}
+
+
 def test_date_code_only_picks_the_lots_of_that_week(tmp_path, now):
     world = World()
     world.commission("WEEK2", 500, day=7)  # 2023-01-09: ISO week 2 of 2023

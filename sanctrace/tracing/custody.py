@@ -163,6 +163,9 @@ class CustodyBuilder:
     members: set[str] = field(default_factory=set)  # the serials of a lot known from its ILMD
     _fetched: dict[str, list[EventRecord]] = field(default_factory=dict)
     _member_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (event id, role) -> members named
+    # members packed into a container by one event (route key): when each came out again (None: never)
+    _member_stays: dict[tuple[str, datetime | None, tuple[str, ...]], list[datetime | None]] = field(
+        default_factory=dict)
 
     def __post_init__(self) -> None:
         self._add(Route(self.start, None, None, "lot", (self.start,), None))
@@ -243,12 +246,37 @@ class CustodyBuilder:
                 until = later.event_time if until is None else min(until, later.event_time)
                 break
         quantity = added.amount_of(route.object)
+        container = Route(parent, added.event_time, until, "container", (*route.path, parent), quantity,
+                          (added.event_id,))
         if route.object in self.members:
-            quantity = float(self._members_in(added, "child"))
-        elif quantity is None:
-            quantity = route.quantity
-        self._add(Route(parent, added.event_time, until, "container", (*route.path, parent), quantity,
-                        (added.event_id,)))
+            self._add_member_container(replace(container, quantity=float(self._members_in(added, "child"))))
+            return
+        if quantity is None:
+            container = replace(container, quantity=route.quantity)
+        self._add(container)
+
+    def _add_member_container(self, container: Route) -> None:
+        """A member of the traced lot packed into a container: the members one event packs share one route,
+        followed until the last of them comes out (each member's own way in names the same container)."""
+        key = (container.object, container.since, container.path)
+        stays = self._member_stays.setdefault(key, [])
+        stays.append(container.until)
+        known = self.routes.get(key)
+        if known is None:
+            self._add(container)
+            return
+        until = None if None in stays else max(u for u in stays if u is not None)
+        if known.until != until and known in self.pending:  # not followed yet: all its members count
+            widened = replace(known, until=until)
+            self.routes[key] = widened
+            self.pending[self.pending.index(known)] = widened
+
+    def _members_inside(self, route: Route, moment: datetime) -> float | None:
+        """How many members of the traced lot a container route holds at `moment` (None: not a members' route)."""
+        stays = self._member_stays.get((route.object, route.since, route.path))
+        if stays is None:
+            return None
+        return float(sum(1 for until in stays if until is None or until > moment))
 
     @staticmethod
     def _is_shipment(event: EventRecord, obj: str) -> bool:
@@ -265,6 +293,8 @@ class CustodyBuilder:
         if source is None or destination is None or source == destination:
             return
         quantity = event.amount_of(route.object) if route.via != "container" else route.quantity
+        if route.via == "container" and (inside := self._members_inside(route, event.event_time)) is not None:
+            quantity = inside  # members of the lot taken out before this shipment are not in it
         via = "sales_ledger" if event.origin == "sales_ledger" else route.via
         earlier = self.shipments.get(event.event_id)
         if route.object in self.members:
