@@ -19,6 +19,7 @@ from query to query.
 from __future__ import annotations
 
 import gc
+import heapq
 import math
 from array import array
 from collections import defaultdict
@@ -365,17 +366,14 @@ class ScreeningIndex:
                         covered[name_id] = credit
                 before = names
         # the best covered, the shortest first among names covered alike, then the first indexed (not the order
-        # the set operations found them in, which varies from process to process): only names covered at least
-        # as well as the last one kept can be among them
-        least = MIN_COVERAGE
-        if len(covered) > MAX_CANDIDATE_NAMES:
-            least = max(least, sorted(covered.values(), reverse=True)[MAX_CANDIDATE_NAMES - 1])
+        # the set operations found them in, which varies from process to process); a heap keeps the few needed
         lengths = self.lengths
-        ranked = sorted(((name_id, coverage) for name_id, coverage in covered.items() if coverage >= least),
-                        key=lambda item: (-item[1], lengths[item[0]], item[0]))
+        ranked = heapq.nsmallest(
+            MAX_CANDIDATE_NAMES, ((name_id, coverage) for name_id, coverage in covered.items()
+                                  if coverage >= MIN_COVERAGE), key=lambda item: (-item[1], lengths[item[0]], item[0]))
         by_party: dict[int, list[AnalysedName]] = {}
         best: dict[int, float] = {}
-        for name_id, coverage in ranked[:MAX_CANDIDATE_NAMES]:
+        for name_id, coverage in ranked:
             position = self.name_party[name_id]
             by_party.setdefault(position, []).append(self.parties[position].names[self.name_position[name_id]])
             best.setdefault(position, coverage)

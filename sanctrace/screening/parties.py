@@ -215,9 +215,14 @@ class QueryNames:
 
     def against(self, schema: Schema) -> tuple[AnalysedName, ...]:
         """The query's names as they compare with a candidate of `schema`."""
-        common = model.common_schema(self.query.model_schema, schema) if self.query.model_schema.can_match(schema) \
-            else schema
-        return self.for_kind(name_kind(common))
+        return query_names(compared_kind(self.query.model_schema, schema), self.query.name)
+
+
+@cache
+def compared_kind(query_schema: Schema, schema: Schema) -> NameTypeTag:
+    """The kind of name a query of one schema is read as against a candidate of another (their common schema's)."""
+    common = model.common_schema(query_schema, schema) if query_schema.can_match(schema) else schema
+    return name_kind(common)
 
 
 QUERY_COLUMNS = ("id", "schema", "name", "country")
