@@ -44,7 +44,7 @@ def test_json_lines_shape_holds_only_matches_at_or_above_the_threshold(index):
 
 
 def test_several_processes_give_every_query_its_own_matches_in_order(index):
-    """With --workers the batch is shared between forked workers and this process: the answers, and their order,
+    """With --workers the batch is shared between forked workers: the answers, and their order,
     are those of one process."""
     names = ["Sergei Lavrov", "Markov Ilya", "Nobody Atall", "Lavrov Sergey Viktorovich", "Ilia Markov",
              "Acme Trading", "Sergej Lawrow", "Zzyzx Qwerty"]

@@ -372,27 +372,17 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
         return [QueryResult(q, matches) for q, matches in zip(queries, _screen_chunk(queries, threshold, limit))]
     size = max(1, len(queries) // (workers * 8))
     chunks = [queries[i:i + size] for i in range(0, len(queries), size)]
-    found: list[list[tuple[Match, ...]] | None] = [None] * len(chunks)
     # the index's objects are left out of the collector's passes in the workers: a pass over them would cost
     # time and copy every page of memory they hold into each worker
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"),
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_worker_started) as pool:
-            futures = [pool.submit(_screen_chunk, chunk, threshold, limit) for chunk in chunks]
-            # this process is a worker too, from the last chunk back, taking each chunk no worker has started:
-            # its caches are warm and it copies no page of the index
-            with collector_paused():
-                for number in reversed(range(len(chunks))):
-                    if futures[number].cancel():
-                        found[number] = _screen_chunk(chunks[number], threshold, limit)
-            for number, future in enumerate(futures):
-                if found[number] is None:
-                    found[number] = future.result()
+            results = pool.map(_screen_chunk, chunks, [threshold] * len(chunks), [limit] * len(chunks))
+            found = [matches for chunk in results for matches in chunk]
     finally:
         gc.unfreeze()
-    matches_in_order = [matches for chunk in found if chunk is not None for matches in chunk]
-    return [QueryResult(q, matches) for q, matches in zip(queries, matches_in_order)]
+    return [QueryResult(q, matches) for q, matches in zip(queries, found)]
 
 
 # -- order checks -----------------------------------------------------------------------------------------
