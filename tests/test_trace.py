@@ -65,6 +65,20 @@ class World:
         self.event("ObjectEvent", day, action="ADD", bizStep="commissioning",
                    quantityList=[{"epcClass": lot(code, urn), "quantity": quantity}])
 
+    def serialised_lot(self, *reel_sizes: int) -> tuple[list[str], list[str]]:
+        """Lot SER1 of serialised units (the lot only in the commissioning's ILMD, day 0), packed on day 1 into reels
+        of the given sizes, each shipped maker -> distributor on day 10: (serials, reels)."""
+        serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(sum(reel_sizes))]
+        self.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
+                   ilmd={"cbvmda:lotNumber": "SER1"})
+        reels, first = [], 0
+        for number, size in enumerate(reel_sizes, start=1):
+            reels.append(f"urn:epc:id:sscc:4012345.{number:010d}")
+            self.pack(reels[-1], 1, children=serials[first:first + size])
+            self.ship(reels[-1], MAKER, DIST, 10)
+            first += size
+        return serials, reels
+
     def ship(self, what: str, source: str, destination: str, day: int, quantity: int | None = None,
              possessor: str | None = None) -> None:
         objects = ({"quantityList": [{"epcClass": what, "quantity": quantity}]} if quantity is not None
@@ -169,14 +183,7 @@ def test_lot_code_of_a_serialised_part_follows_the_lot_through_its_serials(tmp_p
     """Serialised parts: only the commissioning ILMD names the lot; the reels hold serials. A unit marked with
     the lot code (its serial unread) is traced through them, each reel counting the lot's units it holds."""
     world = World()
-    serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(10)]
-    world.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
-                ilmd={"cbvmda:lotNumber": "SER1"})
-    reels = ["urn:epc:id:sscc:4012345.0000000001", "urn:epc:id:sscc:4012345.0000000002"]
-    world.pack(reels[0], 1, children=serials[:6])
-    world.pack(reels[1], 1, children=serials[6:])
-    world.ship(reels[0], MAKER, DIST, 10)
-    world.ship(reels[1], MAKER, DIST, 10)
+    serials, reels = world.serialised_lot(6, 4)
     world.unpack(reels[1], 20)
     world.company("urn:x:c:front", "Silk Road Components FZE", "AE", incorporationDate="2022-11-11")
     world.company("urn:x:c:clean", "Rheinland Elektronik GmbH", "DE", incorporationDate="1990-01-01")
@@ -197,14 +204,7 @@ def test_a_serialised_lot_read_by_the_lot_traces_as_through_each_serial(tmp_path
     serial: the same hops, quantities, evidence and conclusions as looking each serial up, with units taken out
     of their reel (a DELETE naming them, one emptying it), shipped by serial and built into a module."""
     world = World()
-    serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(10)]
-    world.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
-                ilmd={"cbvmda:lotNumber": "SER1"})
-    reels = ["urn:epc:id:sscc:4012345.0000000001", "urn:epc:id:sscc:4012345.0000000002"]
-    world.pack(reels[0], 1, children=serials[:6])
-    world.pack(reels[1], 1, children=serials[6:])
-    world.ship(reels[0], MAKER, DIST, 10)
-    world.ship(reels[1], MAKER, DIST, 10)
+    serials, reels = world.serialised_lot(6, 4)
     world.event("AggregationEvent", 15, action="DELETE", bizStep="unpacking", parentID=reels[0],
                 childEPCs=serials[:2])
     world.unpack(reels[1], 20)
@@ -253,12 +253,7 @@ def test_a_reel_of_serials_is_followed_until_the_last_of_them_leaves_it(tmp_path
     """Two of a reel's six serials are taken out; the reel still holds four of the lot when it ships on, whichever
     serial was commissioned first."""
     world = World()
-    serials = [f"urn:epc:id:sgtin:{GTIN_URN}.S{i}" for i in range(6)]
-    world.event("ObjectEvent", 0, action="ADD", bizStep="commissioning", epcList=serials,
-                ilmd={"cbvmda:lotNumber": "SER1"})
-    reel = "urn:epc:id:sscc:4012345.0000000001"
-    world.pack(reel, 1, children=serials)
-    world.ship(reel, MAKER, DIST, 10)
+    serials, [reel] = world.serialised_lot(6)
     world.event("AggregationEvent", 15, action="DELETE", bizStep="unpacking", parentID=reel, childEPCs=serials[:2])
     clean = "urn:x:c:clean"
     world.ship(reel, DIST, clean, 30)
