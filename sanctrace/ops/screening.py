@@ -370,8 +370,11 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
     _WORKER_INDEX = index
     if workers <= 1 or len(queries) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods():
         return [QueryResult(q, matches) for q, matches in zip(queries, _screen_chunk(queries, threshold, limit))]
+    # the same name (under another schema, another id) screened by one worker: its analysis and its tokens'
+    # postings are worked out once instead of in each worker
+    ordered = sorted(range(len(queries)), key=lambda i: (queries[i].name.casefold(), i))
     size = max(1, len(queries) // (workers * 8))
-    chunks = [queries[i:i + size] for i in range(0, len(queries), size)]
+    chunks = [[queries[i] for i in ordered[start:start + size]] for start in range(0, len(queries), size)]
     # the index's objects are left out of the collector's passes in the workers: a pass over them would cost
     # time and copy every page of memory they hold into each worker
     gc.freeze()
@@ -379,7 +382,9 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_worker_started) as pool:
             results = pool.map(_screen_chunk, chunks, [threshold] * len(chunks), [limit] * len(chunks))
-            found = [matches for chunk in results for matches in chunk]
+            found: list[tuple[Match, ...]] = [()] * len(queries)
+            for i, matches in zip(ordered, (matches for chunk in results for matches in chunk)):
+                found[i] = matches
     finally:
         gc.unfreeze()
     return [QueryResult(q, matches) for q, matches in zip(queries, found)]
