@@ -44,8 +44,9 @@ class NameLookup:
         self.registry_threshold = registry_threshold
 
     def _search(self, index: ScreeningIndex, name: str, countries: Sequence[str], threshold: float,
-                accept: Callable[[Match], bool] | None = None) -> list[tuple[str, float, str]]:
-        """Matches at or above `threshold`; with `accept`, also those it accepts at or above `SHORT_FORM_FLOOR`."""
+                accept: Callable[[Match], bool] | None = None) -> list[tuple[str, float, str, bool]]:
+        """Matches at or above `threshold`; with `accept`, also those it accepts at or above `SHORT_FORM_FLOOR`:
+        (entity id, score, reason, whether every word agrees), best first."""
         found: dict[str, tuple[float, str, bool]] = {}
         floor = min(threshold, SHORT_FORM_FLOOR) if accept else threshold
         for country in countries or [None]:

@@ -37,8 +37,8 @@ NameMatcher = Callable[[Sequence[str], Sequence[str]], tuple[float, str]]
 
 
 class Screening(Protocol):
-    """Name search across scripts: listed parties and registry records matching a name, best first, each as
-    (entity id, why)."""
+    """Name search across scripts, best first: listed parties matching a name as (entity id, score, why, whether
+    every word agrees), registry records as (entity id, why)."""
 
     def listed(self, name: str, countries: Sequence[str]) -> list[tuple[str, float, str, bool]]: ...
 
