@@ -81,6 +81,21 @@ def test_blocking_compares_few_candidates(index):
     assert index.name_count > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
 
 
+def test_a_query_is_answered_alike_whatever_was_screened_before(store, index):
+    """Blocking and name comparisons are kept for the next query that reads alike (the same name under another
+    schema, with another country...): its answer is the one a fresh index gives."""
+    queries = [Query("a", "Sergei Lavrov", "Person"), Query("b", "Sergei Lavrov", "LegalEntity"),
+               Query("c", "Sergei Lavrov", "Person", "de", birth_date="1961-01-01"),
+               Query("d", "Some Other Name", "Company", registration_number="2205 4001 2345"),
+               Query("e", "Some Other Name", "Company"), Query("f", "Lavrov Sergei", "LegalEntity", "ru")]
+    one_index = [r.to_dict() for r in screen(None, queries, threshold=0.0, index=index)]
+    fresh = [screen(None, [query], threshold=0.0, index=load_index(store))[0].to_dict() for query in queries]
+    assert one_index == fresh
+    assert one_index[3]["matches"][0]["entity_id"] == "eu-fsf-77"
+    assert "eu-fsf-77" not in {m["entity_id"] for m in one_index[4]["matches"]}  # the identifier's party: not kept
+    assert one_index[0]["matches"][0]["score"] > one_index[2]["matches"][0]["score"]
+
+
 def test_a_name_screened_again_is_not_analysed_again():
     # a batch names one party many times, under several schemata: a LegalEntity query read as a person's name
     # reuses the analysis of the same name screened as a Person

@@ -29,19 +29,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rigour.names import NamePartTag, SymbolCategory
+from rigour.names import NamePartTag, NameTypeTag, SymbolCategory
 from rigour.text import metaphone
 
-from sanctrace.screening.comparison import prepare
+from sanctrace.screening.comparison import NameComparison, best_comparison, prepare, score_bound
 from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, could_reach, score_party
-from sanctrace.screening.names import AnalysedName, skeleton_keys, variant_key, word_tables
+from sanctrace.screening.names import AnalysedName, name_kind, skeleton_keys, variant_key, word_tables
 from sanctrace.screening.parties import (
     Party,
     Query,
-    QueryNames,
+    compared_kind,
     normalise_identifier,
     party_from_state,
     party_state,
+    query_names,
 )
 
 MIN_COVERAGE = 0.5  # share of the query's token weight a candidate name must hold
@@ -170,11 +171,42 @@ class Postings:
         return {key: array("i", sorted(ids)).tobytes() for key, ids in sets.items()}
 
 
-@dataclass(slots=True)
-class Candidates:
-    """What blocking found for one query: the names to compare in full, by party."""
+def _neighbours(name: AnalysedName) -> Iterator[tuple[str, str]]:
+    parts = (name.latin or name.name).parts
+    for first, second in zip(parts, parts[1:]):
+        if first.comparable and second.comparable:
+            yield first.comparable, second.comparable
 
-    by_party: dict[int, list[AnalysedName]]
+
+@dataclass(frozen=True, slots=True)
+class BlockingQuery:
+    """What blocking reads of a query's analysed names, and nothing else: two queries alike here find the same
+    candidates (the same name screened under two schemata, most often)."""
+
+    tokens: tuple[str, ...]  # the tokens worth indexing, sorted
+    aliases: tuple[frozenset[str], ...]  # each token's NAME symbols
+    consonantal: bool  # written in a consonantal script (Arabic, Hebrew...)
+    neighbours: tuple[tuple[str, str], ...]  # neighbouring parts' comparable forms, stopwords too
+    joined: tuple[str, ...]  # a short name's tokens written as one, per name
+
+    @classmethod
+    def of(cls, query_names: Sequence[AnalysedName]) -> BlockingQuery:
+        aliases: dict[str, frozenset[str]] = {}
+        for name in query_names:
+            aliases.update(name_aliases(name))
+        tokens = tuple(sorted({t for name in query_names for t in name_tokens(name)}))
+        neighbours = tuple(pair for name in query_names for pair in _neighbours(name))
+        joined = tuple(sorted({j for name in query_names if (j := joined_token(name_tokens(name)))}))
+        return cls(tokens, tuple(aliases.get(t, frozenset()) for t in tokens),
+                   any(name.consonantal for name in query_names), neighbours, joined)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What blocking found for one query: the names to compare in full (their ids in the index), by party.
+    Shared by the queries blocking reads alike: not to be changed."""
+
+    by_party: dict[int, tuple[int, ...]]
     examined: int  # names whose coverage was computed
     coverage: dict[int, float]  # the best coverage of each party's names
 
@@ -290,10 +322,17 @@ class ScreeningIndex:
         self._caches()
 
     def _caches(self) -> None:
+        self.first_name = array("i", [0]) * len(self.parties)  # each party's first name id
+        for name_id in range(len(self.name_party) - 1, -1, -1):
+            self.first_name[self.name_party[name_id]] = name_id
         self._posting = self.postings.get  # a dict's own lookup where the index was built here
         self._total = max(len(self.lengths), 1)
         self._token_levels = lru_cache(maxsize=1 << 16)(self._token)
         self._joined_levels = lru_cache(maxsize=1 << 12)(self._with_joined)
+        self._joined_holders = lru_cache(maxsize=1 << 14)(self._joined)
+        self._blocked = lru_cache(maxsize=1 << 12)(self._block)
+        self._name_bound = lru_cache(maxsize=1 << 14)(self._bound)
+        self._name_comparison = lru_cache(maxsize=1 << 14)(self._compare)
 
     def state(self) -> dict[str, Any]:
         """The index as plain values — lists, dicts, strings, bytes — to save (rigour's analysed names are not
@@ -346,56 +385,82 @@ class ScreeningIndex:
 
         A name's coverage is the weighted share of the query's tokens it holds (an exact token counts fully, a
         same-sounding, same-consonant or same-beginning one less), or, for a short query, how well it holds the
-        query's tokens written as one.
+        query's tokens written as one. Queries whose names blocking reads alike share one answer (cached).
         """
-        consonantal = any(name.consonantal for name in query_names)
-        aliases: dict[str, frozenset[str]] = {}
-        for name in query_names:
-            aliases.update(name_aliases(name))
-        tokens = sorted({t for name in query_names for t in name_tokens(name)})
-        levels = {t: self._token_levels(t, aliases.get(t, frozenset()), consonantal) for t in tokens}
-        self._add_joined_neighbours(query_names, levels, aliases, consonantal)
+        return self._blocked(BlockingQuery.of(query_names))
+
+    def _block(self, query: BlockingQuery) -> Candidates:
+        consonantal = query.consonantal
+        aliases = dict(zip(query.tokens, query.aliases))
+        levels = {t: self._token_levels(t, a, consonantal) for t, a in aliases.items()}
+        self._add_joined_neighbours(query.neighbours, levels, aliases, consonantal)
         covered = _covered(list(levels.values()))
-        for joined in {j for name in query_names if (j := joined_token(name_tokens(name)))}:
-            before: frozenset[int] = frozenset()
-            for credit, names in self._token_levels(joined, frozenset(), consonantal).levels:
-                if len(names) > MAX_JOINED_POSTINGS:
-                    break  # levels only grow
-                for name_id in names.difference(before):  # the names this level is the best level of
+        for joined in query.joined:
+            for credit, names in self._joined_holders(joined, consonantal):
+                for name_id in names:
                     if covered.get(name_id, 0.0) < credit:
                         covered[name_id] = credit
-                before = names
         # the best covered, the shortest first among names covered alike, then the first indexed (not the order
-        # the set operations found them in, which varies from process to process); a heap keeps the few needed
+        # the set operations found them in, which varies from process to process); only the names covered at
+        # least as well as the last one kept need sorting
         lengths = self.lengths
-        ranked = heapq.nsmallest(
-            MAX_CANDIDATE_NAMES, ((name_id, coverage) for name_id, coverage in covered.items()
-                                  if coverage >= MIN_COVERAGE), key=lambda item: (-item[1], lengths[item[0]], item[0]))
-        by_party: dict[int, list[AnalysedName]] = {}
+        if len(covered) > MAX_CANDIDATE_NAMES:
+            least = heapq.nlargest(MAX_CANDIDATE_NAMES, covered.values())[-1]
+            kept = [(name_id, coverage) for name_id, coverage in covered.items() if coverage >= least]
+        else:
+            kept = list(covered.items())
+        kept.sort(key=lambda item: (-item[1], lengths[item[0]], item[0]))
+        by_party: dict[int, list[int]] = {}
         best: dict[int, float] = {}
-        for name_id, coverage in ranked:
+        for name_id, coverage in kept[:MAX_CANDIDATE_NAMES]:
+            if coverage < MIN_COVERAGE:
+                break
             position = self.name_party[name_id]
-            by_party.setdefault(position, []).append(self.parties[position].names[self.name_position[name_id]])
+            by_party.setdefault(position, []).append(name_id)
             best.setdefault(position, coverage)
-        return Candidates(by_party, len(covered), best)
+        return Candidates({position: tuple(ids) for position, ids in by_party.items()}, len(covered), best)
 
-    def _add_joined_neighbours(self, query_names: Sequence[AnalysedName], levels: dict[str, _TokenLevels],
+    def names(self, name_ids: Sequence[int]) -> list[AnalysedName]:
+        """The analysed names with these ids."""
+        return [self.parties[self.name_party[i]].names[self.name_position[i]] for i in name_ids]
+
+    def party_name_ids(self, position: int) -> tuple[int, ...]:
+        """The ids of every name of the party at `position` (a party's names are indexed one after another)."""
+        first = self.first_name[position]
+        return tuple(range(first, first + len(self.parties[position].names)))
+
+    def _joined(self, joined: str, consonantal: bool) -> tuple[tuple[float, frozenset[int]], ...]:
+        """A short query's tokens written as one: the names holding that form, by the credit of the best key they
+        hold it under (best first), while the names so far number at most MAX_JOINED_POSTINGS — a form many names
+        hold says nothing, and a lower credit only adds names (cached)."""
+        postings = [(KEY_CREDIT[key[0]], names) for key in lookup_keys(joined, frozenset(), consonantal)
+                    if (names := self._posting(key))]
+        found = []
+        so_far: frozenset[int] = frozenset()
+        for credit in sorted({credit for credit, _ in postings}, reverse=True):
+            level = [names for c, names in postings if c == credit]
+            if any(len(names) > MAX_JOINED_POSTINGS for names in level):
+                break
+            held = so_far.union(*level)
+            if len(held) > MAX_JOINED_POSTINGS:
+                break
+            found.append((credit, held - so_far))
+            so_far = held
+        return tuple(found)
+
+    def _add_joined_neighbours(self, neighbours: Sequence[tuple[str, str]], levels: dict[str, _TokenLevels],
                                aliases: dict[str, frozenset[str]], consonantal: bool) -> None:
         """Two neighbouring query tokens written as one in a listed name ("Jin Yu" / "Jinyu"): each of the two
         counts as held by that name, a little less than a token held as it is (`JOINED_CREDIT`). A joined form
         many names hold ("abdallah") is left to rigour's name aliases: it would crowd the candidates."""
         joined: dict[str, list[str]] = {}
-        for name in query_names:
-            parts = (name.latin or name.name).parts  # stopwords too: "Da Wei" / "Dawei"
-            for first, second in zip(parts, parts[1:]):
-                if not first.comparable or not second.comparable:
-                    continue
-                holders = self._posting(f"t:{first.comparable}{second.comparable}")
-                if not holders or len(holders) > MAX_NEIGHBOUR_POSTINGS:
-                    continue
-                for token in (first.comparable, second.comparable):
-                    if token in levels:
-                        joined.setdefault(token, []).append(f"{first.comparable}{second.comparable}")
+        for first, second in neighbours:  # stopwords too: "Da Wei" / "Dawei"
+            holders = self._posting(f"t:{first}{second}")
+            if not holders or len(holders) > MAX_NEIGHBOUR_POSTINGS:
+                continue
+            for token in (first, second):
+                if token in levels:
+                    joined.setdefault(token, []).append(f"{first}{second}")
         for token, forms in joined.items():
             levels[token] = self._joined_levels(token, aliases.get(token, frozenset()), consonantal, tuple(forms))
 
@@ -410,23 +475,33 @@ class ScreeningIndex:
 
     def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """The listed parties matching the query at or above the threshold, best first."""
-        names = QueryNames(query)
-        candidates = self.candidates(names.for_kind(names.query_kind))
+        query_kind = name_kind(query.model_schema)
+        candidates = self.candidates(query_names(query_kind, query.name))
         found = candidates.by_party
         if query.registration_number:
+            found = dict(found)  # the candidates are shared with other queries
             for position in self.by_identifier.get(normalise_identifier(query.registration_number), ()):
-                found.setdefault(position, list(self.parties[position].names))
+                found.setdefault(position, self.party_name_ids(position))
         matches = []
-        for position, candidate_names in found.items():
+        for position, name_ids in found.items():
             party = self.parties[position]
             if not query.model_schema.can_match(party.schema):
                 continue
-            query_names = names.against(party.schema)
+            kind = compared_kind(query.model_schema, party.schema)
             if candidates.coverage.get(position, 0.0) < BOUND_COVERAGE and \
-                    not could_reach(query, query_names, party, candidate_names, threshold):
+                    not could_reach(query, party, self._name_bound(kind, query.name, name_ids), threshold):
                 continue  # a cheap upper bound on the score says it cannot reach the threshold
-            match = score_party(query, query_names, party, candidate_names)
+            match = score_party(query, party, self._name_comparison(kind, query.name, name_ids))
             if match.score >= threshold:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.entity_id))
         return matches[:limit]
+
+    def _bound(self, kind: NameTypeTag, text: str, name_ids: tuple[int, ...]) -> float:
+        """An upper bound on `_compare` (cached, as the comparisons are)."""
+        return max(score_bound(q, c) for q in query_names(kind, text) for c in self.names(name_ids))
+
+    def _compare(self, kind: NameTypeTag, text: str, name_ids: tuple[int, ...]) -> NameComparison:
+        """The best comparison of a query's name, read as `kind`, with the names `name_ids` (cached: a name
+        screened under several schemata, or again in a batch, is compared with a candidate once)."""
+        return best_comparison(query_names(kind, text), self.names(name_ids))

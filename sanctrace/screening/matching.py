@@ -7,12 +7,10 @@ names say; different countries or different birth years count against; the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sanctrace.screening.comparison import NameComparison, best_comparison, score_bound
-from sanctrace.screening.names import AnalysedName
+from sanctrace.screening.comparison import NameComparison
 from sanctrace.screening.parties import Party, Query, normalise_address, normalise_identifier
 
 DEFAULT_THRESHOLD = 0.7  # a match is reported at or above this score
@@ -94,21 +92,18 @@ def _address(query: Query, party: Party) -> str | None:
     return None
 
 
-def could_reach(query: Query, query_names: Sequence[AnalysedName], party: Party,
-                candidate_names: Sequence[AnalysedName], threshold: float) -> bool:
-    """Whether `score_party` could score the party at or above `threshold` (False: it certainly cannot), from
-    an upper bound on the name comparison: only an agreeing birth date adds to the name's score, and only an
-    agreeing identifier lifts it."""
+def could_reach(query: Query, party: Party, name_bound: float, threshold: float) -> bool:
+    """Whether `score_party` could score the party at or above `threshold` (False: it certainly cannot), given
+    an upper bound on the name comparison (`comparison.score_bound`): only an agreeing birth date adds to the
+    name's score, and only an agreeing identifier lifts it."""
     if _identifiers(query, party):
         return True
     needed = threshold - (BIRTH_DATE_AGREES if query.birth_date and party.birth_dates else 0.0) - 1e-9
-    return any(score_bound(q, c) >= needed for q in query_names for c in candidate_names)
+    return name_bound >= needed
 
 
-def score_party(query: Query, query_names: Sequence[AnalysedName], party: Party,
-                candidate_names: Sequence[AnalysedName] | None = None) -> Match:
-    """The match of the query against one party (against `candidate_names`, default all its names)."""
-    name = best_comparison(query_names, candidate_names if candidate_names is not None else party.names)
+def score_party(query: Query, party: Party, name: NameComparison) -> Match:
+    """The match of the query against one party, from the best comparison of their names."""
     identifiers = _identifiers(query, party)
     country, country_weight = _country(query, party)
     birth_date, birth_weight = _birth_date(query, party)
