@@ -342,11 +342,16 @@ class QueryResult:
 
 
 _WORKER_INDEX: ScreeningIndex | None = None  # the index a forked worker inherits
+_WORKER_QUERIES: Sequence[Query] = ()  # and the batch: a worker is sent the positions of its queries
 
 
 def _screen_chunk(queries: Sequence[Query], threshold: float, limit: int) -> list[tuple[Match, ...]]:
     assert _WORKER_INDEX is not None
     return [tuple(_WORKER_INDEX.screen(q, threshold, limit)) for q in queries]
+
+
+def _screen_positions(positions: Sequence[int], threshold: float, limit: int) -> list[tuple[Match, ...]]:
+    return _screen_chunk([_WORKER_QUERIES[i] for i in positions], threshold, limit)
 
 
 def _worker_started() -> None:
@@ -363,7 +368,7 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
     The index is built from the store unless given. With `workers` > 1 the queries are shared among forked
     processes that inherit the index (where the platform can fork).
     """
-    global _WORKER_INDEX
+    global _WORKER_INDEX, _WORKER_QUERIES
     if index is None:
         assert store is not None, "screen needs a store or an index"
         index = load_index(store)
@@ -374,19 +379,23 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
     # postings are worked out once instead of in each worker
     ordered = sorted(range(len(queries)), key=lambda i: (queries[i].name.casefold(), i))
     size = max(1, len(queries) // (workers * 8))
-    chunks = [[queries[i] for i in ordered[start:start + size]] for start in range(0, len(queries), size)]
+    chunks = [ordered[start:start + size] for start in range(0, len(queries), size)]
+    _WORKER_QUERIES = queries
     # the index's objects are left out of the collector's passes in the workers: a pass over them would cost
     # time and copy every page of memory they hold into each worker
     gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_worker_started) as pool:
-            results = pool.map(_screen_chunk, chunks, [threshold] * len(chunks), [limit] * len(chunks))
-            found: list[tuple[Match, ...]] = [()] * len(queries)
-            for i, matches in zip(ordered, (matches for chunk in results for matches in chunk)):
-                found[i] = matches
+        results = pool.map(_screen_positions, chunks, [threshold] * len(chunks), [limit] * len(chunks))
+        found: list[tuple[Match, ...]] = [()] * len(queries)
+        for i, matches in zip(ordered, (matches for chunk in results for matches in chunk)):
+            found[i] = matches
     finally:
+        # every answer is in (or the batch failed): the workers exit on their own, not waited for (a worker's
+        # exit tears down its copy of the index's address space, tens of milliseconds)
+        pool.shutdown(wait=False, cancel_futures=True)
         gc.unfreeze()
+        _WORKER_QUERIES = ()
     return [QueryResult(q, matches) for q, matches in zip(queries, found)]
 
 

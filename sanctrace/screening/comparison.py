@@ -352,7 +352,23 @@ def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
         return True
     if cross_script and q.metaphone is not None and q.metaphone == c.metaphone:
         return True
-    return common_subsequence(q.letters, len(a), b) > RESIDUE_OVERLAP * min(len(a), len(b))
+    return _overlap(a, b, q.letters)
+
+
+_OVERLAPS: dict[tuple[str, str], bool] = {}
+MAX_OVERLAPS_KEPT = 1 << 16
+
+
+def _overlap(a: str, b: str, letters: dict[str, int]) -> bool:
+    """Whether the two words have enough letters in common for rigour's residue distance to pair them (cached:
+    the same pairs of words recur, "mohammed" meets "muhammad" in query after query)."""
+    key = (a, b)
+    found = _OVERLAPS.get(key)
+    if found is None:
+        if len(_OVERLAPS) >= MAX_OVERLAPS_KEPT:
+            _OVERLAPS.clear()
+        found = _OVERLAPS[key] = common_subsequence(letters, len(a), b) > RESIDUE_OVERLAP * min(len(a), len(b))
+    return found
 
 
 def common_subsequence(letters: dict[str, int], length: int, other: str) -> int:

@@ -207,7 +207,7 @@ class Candidates:
     Shared by the queries blocking reads alike: not to be changed."""
 
     by_party: dict[int, tuple[int, ...]]
-    examined: int  # names whose coverage was computed
+    examined: int  # names whose coverage was worked out (one found again under a joined form may count twice)
     coverage: dict[int, float]  # the best coverage of each party's names
 
 
@@ -395,11 +395,20 @@ class ScreeningIndex:
         levels = {t: self._token_levels(t, a, consonantal) for t, a in aliases.items()}
         self._add_joined_neighbours(query.neighbours, levels, aliases, consonantal)
         covered = _covered(list(levels.values()))
-        for joined in query.joined:
-            for credit, names in self._joined_holders(joined, consonantal):
-                for name_id in names:
-                    if covered.get(name_id, 0.0) < credit:
-                        covered[name_id] = credit
+        passed_over = 0
+        if query.joined:
+            # a name holding the query's tokens written as one is covered as well as that form's credit; a credit
+            # under the coverage of the names already ranked best cannot bring a name among them
+            least = heapq.nlargest(MAX_CANDIDATE_NAMES, covered.values())[-1] \
+                if len(covered) >= MAX_CANDIDATE_NAMES else 0.0
+            for joined in query.joined:
+                for credit, names in self._joined_holders(joined, consonantal):
+                    if credit < least:
+                        passed_over += len(names)
+                        continue
+                    for name_id in names:
+                        if covered.get(name_id, 0.0) < credit:
+                            covered[name_id] = credit
         # the best covered, the shortest first among names covered alike, then the first indexed (not the order
         # the set operations found them in, which varies from process to process); only the names covered at
         # least as well as the last one kept need sorting
@@ -418,7 +427,8 @@ class ScreeningIndex:
             position = self.name_party[name_id]
             by_party.setdefault(position, []).append(name_id)
             best.setdefault(position, coverage)
-        return Candidates({position: tuple(ids) for position, ids in by_party.items()}, len(covered), best)
+        return Candidates({position: tuple(ids) for position, ids in by_party.items()}, len(covered) + passed_over,
+                          best)
 
     def names(self, name_ids: Sequence[int]) -> list[AnalysedName]:
         """The analysed names with these ids."""
