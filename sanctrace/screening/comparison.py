@@ -263,6 +263,7 @@ class _PartSketch:
     variant_keys: frozenset[str]
     squeezed: str
     letters: dict[str, int]  # letter -> the bit of each position holding it (for `common_subsequence`)
+    letter_layers: tuple[int, ...]  # layer k: a bit for each letter found more than k times (`letter_layers`)
     metaphone: str | None
     generic_word: bool  # a word of the abbreviation table
     lone_query_weight: float  # at least this in the mean when left alone on the query side
@@ -296,8 +297,8 @@ def _name_sketch(name: Name, facts: _NameFacts) -> _NameSketch:
         sketches.append(_PartSketch(
             comparable, facts.symbols.get(part, _NO_SYMBOLS),
             frozenset(variant_key(spelling) for spelling in spellings) if len(spellings) > 1 else
-            frozenset((variant_key(comparable),)), squeeze(comparable), letters, part.metaphone,
-            comparable in generic_words, lone_query, lone_candidate))
+            frozenset((variant_key(comparable),)), squeeze(comparable), letters, letter_layers(comparable),
+            part.metaphone, comparable in generic_words, lone_query, lone_candidate))
     return _NameSketch(tuple(sketches), facts.numeric, spaced)
 
 
@@ -352,7 +353,28 @@ def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
         return True
     if cross_script and q.metaphone is not None and q.metaphone == c.metaphone:
         return True
-    return _overlap(a, b, q.letters)
+    # the letters the two words share, counted with repeats, bound their longest common subsequence: far
+    # cheaper, and most pairs of words fail it already
+    needed = RESIDUE_OVERLAP * min(len(a), len(b))
+    q_layers, c_layers = q.letter_layers, c.letter_layers
+    shared = (q_layers[0] & c_layers[0]).bit_count()
+    if len(q_layers) > 1 and len(c_layers) > 1:
+        shared += sum((x & y).bit_count() for x, y in zip(q_layers[1:], c_layers[1:]))
+    return shared > needed and _overlap(a, b, q.letters)
+
+
+def letter_layers(word: str) -> tuple[int, ...]:
+    """A word's letters as bit sets by how often they occur: layer k holds a bit for each letter found more than
+    k times, so that the letters two words share, counted with repeats, are the sum of their layers' common bits
+    (never less than their longest common subsequence). Letters are folded into 64 bits (`ord % 64`): two letters
+    sharing a bit can only make that count larger."""
+    counts: dict[int, int] = {}
+    for letter in word:
+        bit = ord(letter) & 63
+        counts[bit] = counts.get(bit, 0) + 1
+    if not counts:
+        return (0,)
+    return tuple(sum(1 << bit for bit, count in counts.items() if count > k) for k in range(max(counts.values())))
 
 
 _OVERLAPS: dict[tuple[str, str], bool] = {}

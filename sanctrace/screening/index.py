@@ -415,13 +415,14 @@ class ScreeningIndex:
         lengths = self.lengths
         if len(covered) > MAX_CANDIDATE_NAMES:
             least = heapq.nlargest(MAX_CANDIDATE_NAMES, covered.values())[-1]
-            kept = [(name_id, coverage) for name_id, coverage in covered.items() if coverage >= least]
+            kept = heapq.nsmallest(MAX_CANDIDATE_NAMES, [(-coverage, lengths[name_id], name_id) for name_id, coverage
+                                                         in covered.items() if coverage >= least])
         else:
-            kept = list(covered.items())
-        kept.sort(key=lambda item: (-item[1], lengths[item[0]], item[0]))
+            kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items())
         by_party: dict[int, list[int]] = {}
         best: dict[int, float] = {}
-        for name_id, coverage in kept[:MAX_CANDIDATE_NAMES]:
+        for negated, _, name_id in kept[:MAX_CANDIDATE_NAMES]:
+            coverage = -negated
             if coverage < MIN_COVERAGE:
                 break
             position = self.name_party[name_id]
