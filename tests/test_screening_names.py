@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from followthemoney import model
+from hypothesis import given
+from hypothesis import strategies as st
 from rigour.names import NamePartTag, NameTypeTag
 
 from sanctrace.ops.screening import score_pair
-from sanctrace.screening.comparison import compare_names, score_bound
+from sanctrace.screening.comparison import common_subsequence, compare_names, letter_layers, score_bound
 from sanctrace.screening.evaluation import NamePair
 from sanctrace.screening.index import ScreeningIndex
 from sanctrace.screening.matching import DEFAULT_THRESHOLD
@@ -49,6 +51,20 @@ def test_the_score_bound_never_understates_the_score(case):
     for kind in {name_kind(model.get(case["schema"])), NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.ENT}:
         query, candidate = analyse_name(kind, case["query"], query=True), analyse_name(kind, case["candidate"])
         assert score_bound(query, candidate) >= compare_names(query, candidate).score - 1e-9, kind
+
+
+WORDS = st.text(alphabet="abdehilmnorstuyzаеимнорсاحدمن中文", max_size=12)
+
+
+@given(WORDS, WORDS)
+def test_shared_letters_are_never_fewer_than_the_longest_common_subsequence(a, b):
+    # the check that spares the subsequence must never turn away a pair the subsequence would pass
+    shared = sum((x & y).bit_count() for x, y in zip(letter_layers(a), letter_layers(b)))
+    letters: dict[str, int] = {}
+    for position, letter in enumerate(a):
+        letters[letter] = letters.get(letter, 0) | 1 << position
+    assert shared >= common_subsequence(letters, len(a), b)
+    assert letter_layers(a) == letter_layers("".join(sorted(a)))  # the letters, not their order
 
 
 def test_part_facts_belong_to_the_name_analysed():
