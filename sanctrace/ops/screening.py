@@ -248,7 +248,7 @@ def load_parties(store: Store) -> list[Party]:
 
 
 INDEX_SUFFIX = ".screening-index"  # the saved index, next to the store's file
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2  # 2: posting sets saved as Roaring bitmaps
 _INDEX_MAGIC = b"sanctrace screening index "
 # what the saved index is made by (reading the listed parties, analysing and indexing their names): a change to
 # any of these makes it stale

@@ -13,7 +13,9 @@ weight, on a sound-alike, consonant or prefix key less (`KEY_CREDIT`). A candida
 `MIN_COVERAGE` of the query's weight; the names that do are found with set operations (intersections of the
 tokens' posting sets, heaviest token first, pruned by what the tokens left could add), and the
 `MAX_CANDIDATE_NAMES` best covered are compared in full. A token's posting sets are cached: common tokens recur
-from query to query.
+from query to query. Posting sets are Roaring bitmaps of name ids (pyroaring): their set operations run over
+packed integers, without a Python object per name — less work, and in a forked worker no page of the parent's
+integers copied on the way.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pyroaring import BitMap
+from pyroaring import FrozenBitMap as Bits
 from rigour.names import NamePartTag, NameTypeTag, SymbolCategory
 from rigour.text import metaphone
 
@@ -59,6 +63,7 @@ JOINED_CREDIT = 0.9  # a query token held joined with its neighbour ("jin" in "j
 MAX_NEIGHBOUR_POSTINGS = 64  # two neighbours written as one this often ("abdallah") are common: rigour's aliases
 MAX_JOINED_TOKENS = 3  # names this short are also indexed with their tokens joined ("abd allah" -> "abdallah")
 _SKIPPED_TAGS = (NamePartTag.LEGAL, NamePartTag.STOP)
+NO_NAMES = Bits()
 
 
 @contextmanager
@@ -136,39 +141,37 @@ def name_keys(name: AnalysedName) -> set[str]:
 
 
 class Postings:
-    """Index keys -> the names holding them. In an index read back from a saved one, each key's names stay packed
-    (machine integers) until a query asks for the key."""
+    """Index keys -> the names holding them (Roaring bitmaps of name ids). In an index read back from a saved one,
+    each key's bitmap stays serialised until a query asks for the key."""
 
     __slots__ = ("_sets", "_packed")
 
-    def __init__(self, sets: dict[str, frozenset[int]], packed: dict[str, bytes] | None = None) -> None:
+    def __init__(self, sets: dict[str, Bits], packed: dict[str, bytes] | None = None) -> None:
         self._sets = sets
         self._packed = packed or {}
 
-    def get(self, key: str) -> frozenset[int] | None:
+    def get(self, key: str) -> Bits | None:
         found = self._sets.get(key)
         if found is None:
             data = self._packed.get(key)
             if data is None:
                 return None
-            ids = array("i")
-            ids.frombytes(data)
-            found = self._sets[key] = frozenset(ids)
+            found = self._sets[key] = Bits.deserialize(data)
         return found
 
-    def __getitem__(self, key: str) -> frozenset[int]:
+    def __getitem__(self, key: str) -> Bits:
         found = self.get(key)
         if found is None:
             raise KeyError(key)
         return found
 
     def packed(self) -> dict[str, bytes]:
-        """Every key's names as machine integers, in increasing order."""
+        """Every key's names, serialised (the portable Roaring format)."""
         return {**self._packed, **self.pack(self._sets)}
 
     @staticmethod
-    def pack(sets: dict[str, frozenset[int]]) -> dict[str, bytes]:
-        return {key: array("i", sorted(ids)).tobytes() for key, ids in sets.items()}
+    def pack(sets: dict[str, Bits]) -> dict[str, bytes]:
+        return {key: names.serialize() for key, names in sets.items()}
 
 
 def _neighbours(name: AnalysedName) -> Iterator[tuple[str, str]]:
@@ -216,13 +219,13 @@ class _TokenLevels:
     """One query token: its weight, and for each credit level the names holding it at that level or better."""
 
     weight: float
-    levels: tuple[tuple[float, frozenset[int]], ...]  # best credit first
+    levels: tuple[tuple[float, Bits], ...]  # best credit first
 
-    def with_names(self, credit: float, names: frozenset[int]) -> _TokenLevels:
+    def with_names(self, credit: float, names: Bits) -> _TokenLevels:
         """The same token, also held by `names` at `credit` (levels above it unchanged; a level already holding
         every one of `names` not copied)."""
-        levels: list[tuple[float, frozenset[int]]] = []
-        above: frozenset[int] = frozenset()
+        levels: list[tuple[float, Bits]] = []
+        above = NO_NAMES
         for c, held in self.levels:
             if c > credit:
                 levels.append((c, held))
@@ -254,11 +257,12 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
     needed = MIN_COVERAGE * total
     order = sorted(tokens, key=lambda token: -token.weight)
     reach = [sum(t.weight * (t.levels[0][0] if t.levels else 0.0) for t in order[i:]) for i in range(len(order) + 1)]
-    found: set[int] = set()
+    found = BitMap()
 
-    def choose(position: int, score: float, names: frozenset[int] | None) -> None:
+    def choose(position: int, score: float, names: Bits | None) -> None:
         if score >= needed:
-            found.update(names or ())
+            if names is not None:
+                found.update(names)
             return
         if position == len(order) or score + reach[position] < needed:
             return
@@ -279,9 +283,9 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
     # of the first (best) level of the token holding it
     held = dict.fromkeys(found, 0.0)
     for token in tokens:
-        before: set[int] | frozenset[int] = frozenset()
+        before = NO_NAMES
         for credit, names in token.levels:
-            holding = names.intersection(found)
+            holding = names & found
             if len(holding) > len(before):
                 earned = token.weight * credit
                 for name_id in holding.difference(before):
@@ -314,7 +318,7 @@ class ScreeningIndex:
                 prepare(name)
                 for key in name_keys(name):
                     postings[key].append(name_id)
-        self.postings: dict[str, frozenset[int]] | Postings = {key: frozenset(ids) for key, ids in postings.items()}
+        self.postings: dict[str, Bits] | Postings = {key: Bits(ids) for key, ids in postings.items()}
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
         for position, party in enumerate(self.parties):
             for identifier in party.identifiers:
@@ -372,9 +376,9 @@ class ScreeningIndex:
         postings = [(KEY_CREDIT[key[0]], names) for key in lookup_keys(token, aliases, consonantal)
                     if (names := self._posting(key))]
         levels = []
-        cumulative: frozenset[int] = frozenset()
+        cumulative = NO_NAMES
         for credit in sorted({credit for credit, _ in postings}, reverse=True):
-            cumulative = cumulative.union(*(names for c, names in postings if c == credit))
+            cumulative = Bits.union(cumulative, *(names for c, names in postings if c == credit))
             levels.append((credit, cumulative))
         rarest = min((len(names) for _, names in postings), default=0)
         return _TokenLevels(self._weight(rarest), tuple(levels))
@@ -440,19 +444,19 @@ class ScreeningIndex:
         first = self.first_name[position]
         return tuple(range(first, first + len(self.parties[position].names)))
 
-    def _joined(self, joined: str, consonantal: bool) -> tuple[tuple[float, frozenset[int]], ...]:
+    def _joined(self, joined: str, consonantal: bool) -> tuple[tuple[float, Bits], ...]:
         """A short query's tokens written as one: the names holding that form, by the credit of the best key they
         hold it under (best first), while the names so far number at most MAX_JOINED_POSTINGS — a form many names
         hold says nothing, and a lower credit only adds names (cached)."""
         postings = [(KEY_CREDIT[key[0]], names) for key in lookup_keys(joined, frozenset(), consonantal)
                     if (names := self._posting(key))]
         found = []
-        so_far: frozenset[int] = frozenset()
+        so_far = NO_NAMES
         for credit in sorted({credit for credit, _ in postings}, reverse=True):
             level = [names for c, names in postings if c == credit]
             if any(len(names) > MAX_JOINED_POSTINGS for names in level):
                 break
-            held = so_far.union(*level)
+            held = Bits.union(so_far, *level)
             if len(held) > MAX_JOINED_POSTINGS:
                 break
             found.append((credit, held - so_far))
