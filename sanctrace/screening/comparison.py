@@ -27,6 +27,7 @@ made again on the Latin transliteration, and the better of the two is kept.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -369,12 +370,18 @@ def letter_layers(word: str) -> tuple[int, ...]:
     (never less than their longest common subsequence). Letters are folded into 64 bits (`ord % 64`): two letters
     sharing a bit can only make that count larger."""
     counts: dict[int, int] = {}
-    for letter in word:
+    for letter, count in Counter(word).items():
         bit = ord(letter) & 63
-        counts[bit] = counts.get(bit, 0) + 1
-    if not counts:
-        return (0,)
-    return tuple(sum(1 << bit for bit, count in counts.items() if count > k) for k in range(max(counts.values())))
+        counts[bit] = counts.get(bit, 0) + count
+    layers = [0]
+    for bit, count in counts.items():
+        flag = 1 << bit
+        layers[0] |= flag
+        for k in range(1, count):
+            if k == len(layers):
+                layers.append(0)
+            layers[k] |= flag
+    return tuple(layers)
 
 
 _OVERLAPS: dict[tuple[str, str], bool] = {}
