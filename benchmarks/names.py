@@ -96,6 +96,8 @@ def main() -> None:
           f"workers: {speed.names_per_second:,.0f} names/s (index built in {speed.index_seconds:.1f} s, saved "
           f"index read back in {speed.load_seconds:.1f} s, {speed.candidates_per_query:.0f} names examined by "
           f"blocking per query)")
+    print(f"The batch's {speed.distinct_queries:,} distinct names, each screened once (no query can reuse another's "
+          f"work): {speed.distinct_names_per_second:,.0f} names/s")
 
 
 if __name__ == "__main__":
