@@ -1,5 +1,6 @@
 """`make bench` (names): the screening matcher on labelled name pairs, next to nomenklatura's LogicV2 scored on
-the same pairs in the same run, and names screened per second against a list of 50,000 entities.
+the same pairs in the same run, and names screened per second against a list of 50,000 entities — the benchmark
+batch (most of its names twice, once as a Person and once as a LegalEntity), then its distinct names once each.
 
 nomenklatura pins scikit-learn and caps DuckDB below 2.0, so it is never a dependency of sanctrace: this script
 creates a separate virtualenv (`.venv-nomenklatura`, gitignored), installs nomenklatura there and scores every
