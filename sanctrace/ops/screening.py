@@ -572,8 +572,8 @@ def _speed_entities(sanctions_dir: Path, count: int) -> list[dict[str, Any]]:
 
 def _speed_queries(name_matching_dir: Path, count: int) -> list[Query]:
     """Names to screen: perturbed listed names, synthetic true negatives, US congress members, cycled to `count`
-    queries with Person and LegalEntity in turn (5,000 queries hold 2,934 names, 2,065 of them twice, nearly
-    always once under each schema)."""
+    queries with Person and LegalEntity in turn (5,000 queries hold 2,934 names, 2,065 of them more than once,
+    nearly always under both schemata)."""
     fixtures = name_matching_dir / YENTE_FIXTURES
     names = [row for path in (fixtures / "positives_un_treated.csv", name_matching_dir / YENTE_NEGATIVES,
                               fixtures / "positives_us_congress_untreated.csv")
