@@ -62,6 +62,11 @@ def test_an_agreed_identifier_is_a_match_whatever_the_name(index):
     assert match.entity_id == "eu-fsf-77" and match.identifiers == ("registrationNumber 2205 4001 2345",)
 
 
+def test_an_agreed_identifier_is_a_match_when_the_name_leaves_nothing_to_compare(index):
+    [result] = screen(None, [Query("q", "...", "Company", registration_number="2205 4001 2345")], index=index)
+    assert [m.entity_id for m in result.matches] == ["eu-fsf-77"]
+
+
 def test_country_and_birth_date_qualify_the_score(index):
     [agrees] = screen(None, [Query("q", "Sergei Lavrov", "Person", "ru", birth_date="1950-03-21")], index=index)
     [differs] = screen(None, [Query("q", "Sergei Lavrov", "Person", "de", birth_date="1961-01-01")],

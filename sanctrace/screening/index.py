@@ -513,8 +513,9 @@ class ScreeningIndex:
         return matches[:limit]
 
     def _bound(self, kind: NameTypeTag, text: str, name_ids: tuple[int, ...]) -> float:
-        """An upper bound on `_compare` (cached, as the comparisons are)."""
-        return max(score_bound(q, c) for q in query_names(kind, text) for c in self.names(name_ids))
+        """An upper bound on `_compare` (cached, as the comparisons are); 0 where the query's name leaves nothing to
+        compare (a party found by its identifier alone)."""
+        return max((score_bound(q, c) for q in query_names(kind, text) for c in self.names(name_ids)), default=0.0)
 
     def _compare(self, kind: NameTypeTag, text: str, name_ids: tuple[int, ...]) -> NameComparison:
         """The best comparison of a query's name, read as `kind`, with the names `name_ids` (cached: a name
