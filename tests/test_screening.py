@@ -9,7 +9,7 @@ from rigour.names import NameTypeTag
 
 from sanctrace.errors import InvalidInput
 from sanctrace.ops.screening import ingest_lists, load_index, screen
-from sanctrace.screening.parties import Query, QueryNames, read_queries
+from sanctrace.screening.parties import Query, compared_kind, query_names, read_queries
 from tests.test_lists_formats import FSF_XML, OFAC_ADVANCED, UN_XML
 
 
@@ -82,7 +82,7 @@ def test_a_company_query_does_not_match_people(index):
 
 
 def test_blocking_compares_few_candidates(index):
-    found = index.candidates(QueryNames(Query("q", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER))
+    found = index.candidates(query_names(NameTypeTag.PER, "Ilya Markov"))
     assert index.name_count > 2000 and sum(len(names) for names in found.by_party.values()) <= 6
 
 
@@ -104,10 +104,10 @@ def test_a_query_is_answered_alike_whatever_was_screened_before(store, index):
 def test_a_name_screened_again_is_not_analysed_again():
     # a batch names one party many times, under several schemata: a LegalEntity query read as a person's name
     # reuses the analysis of the same name screened as a Person
-    person = QueryNames(Query("a", "Ilya Markov", "Person")).for_kind(NameTypeTag.PER)
-    entity = QueryNames(Query("b", "Ilya Markov", "LegalEntity"))
-    assert entity.against(model.schemata["Person"]) is person
-    assert entity.for_kind(NameTypeTag.ENT) is not person and [n.original for n in person] == ["Ilya Markov"]
+    person = query_names(NameTypeTag.PER, "Ilya Markov")
+    entity = Query("b", "Ilya Markov", "LegalEntity")
+    assert query_names(compared_kind(entity.model_schema, model.schemata["Person"]), entity.name) is person
+    assert query_names(NameTypeTag.ENT, entity.name) is not person and [n.original for n in person] == ["Ilya Markov"]
 
 
 def test_query_csv_contract():

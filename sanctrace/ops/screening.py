@@ -52,7 +52,7 @@ from sanctrace.screening.index import ScreeningIndex, collector_paused
 from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match
 from sanctrace.screening.names import analyse_names, name_kind
 from sanctrace.screening.orders import ItemFacts, Order, OrderCheck, OrderParty, PartyFacts, decide
-from sanctrace.screening.parties import Listing, Party, Query, party_from_entity
+from sanctrace.screening.parties import Listing, Party, Query, party_from_entity, query_names
 from sanctrace.sources.lists import ListFile, SanctionsList, read_lists
 from sanctrace.store import QuarantineRow, Store
 from sanctrace.store import screening as screening_store
@@ -605,7 +605,7 @@ def throughput(shared_data: Path, entities: int = 50_000, queries: int = 5_000, 
     start = time.perf_counter()
     screen(None, distinct, index=index, workers=workers)
     distinct_seconds = time.perf_counter() - start
-    examined = sum(index.candidates(analyse_names(name_kind(q.model_schema), [q.name], query=True)).examined
+    examined = sum(index.candidates(query_names(name_kind(q.model_schema), q.name)).examined
                    for q in batch[:200]) / min(len(batch), 200)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / f"throughput{INDEX_SUFFIX}"

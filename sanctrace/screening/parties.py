@@ -203,21 +203,6 @@ def query_names(kind: NameTypeTag, text: str) -> tuple[AnalysedName, ...]:
     return tuple(analyse_names(kind, [text], query=True))
 
 
-class QueryNames:
-    """The query's name analysed for each kind of candidate it meets (person, organisation...), once each."""
-
-    def __init__(self, query: Query) -> None:
-        self.query = query
-        self.query_kind = name_kind(query.model_schema)
-
-    def for_kind(self, kind: NameTypeTag) -> tuple[AnalysedName, ...]:
-        return query_names(kind, self.query.name)
-
-    def against(self, schema: Schema) -> tuple[AnalysedName, ...]:
-        """The query's names as they compare with a candidate of `schema`."""
-        return query_names(compared_kind(self.query.model_schema, schema), self.query.name)
-
-
 @cache
 def compared_kind(query_schema: Schema, schema: Schema) -> NameTypeTag:
     """The kind of name a query of one schema is read as against a candidate of another (their common schema's)."""
