@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from followthemoney import model
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rigour.names import NamePartTag, NameTypeTag
 
@@ -20,7 +20,10 @@ from sanctrace.screening.evaluation import NamePair
 from sanctrace.screening.index import ScreeningIndex
 from sanctrace.screening.matching import DEFAULT_THRESHOLD
 from sanctrace.screening.names import (
+    _any_legal_form,
     analyse_name,
+    has_legal_form,
+    legal_forms,
     name_kind,
     rewrite_legal_forms,
     skeletons,
@@ -93,6 +96,21 @@ def test_legal_forms_are_explained():
     assert any(p.how == "legal form (LLP)" for p in result.parts)
     assert rewrite_legal_forms("TOO Altyn") == ("LLP Altyn", (("TOO", "LLP"),))
     assert rewrite_legal_forms("Metoo Holdings")[1] == ()  # only a whole word opening or closing the name
+
+
+# names made of legal forms (as written, in other cases, cut short), other words, and the separators the patterns
+# look for: spaces, commas, full stops, a closing newline
+_FORM_PIECES = st.sampled_from([f.form for f in legal_forms()]).flatmap(lambda form: st.sampled_from(
+    [form, form.lower(), form.upper(), form[1:], form[:-1]]))
+_NAME_PIECES = st.one_of(_FORM_PIECES, st.text(alphabet="aotsAOTSиОТ有司 ,.\n\t", max_size=4))
+
+
+@given(st.lists(_NAME_PIECES, max_size=6).map("".join))
+@example("Altyn TOO\n")  # `$` matches before a closing newline
+@example("Altyn, \t Limited Sirketi")
+@example("有限公司")
+def test_the_quick_legal_form_test_agrees_with_searching_the_whole_name(text):
+    assert has_legal_form(text) == (_any_legal_form().search(text) is not None)
 
 
 def test_arabic_is_compared_by_its_consonants():

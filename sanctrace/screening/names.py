@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -167,14 +167,44 @@ def equivalent_words(a: str, b: str) -> str | None:
 
 @cache
 def _any_legal_form() -> re.Pattern[str]:
-    """One pattern matching wherever one of `legal_forms()` would (a quick test that most names fail)."""
+    """One pattern matching wherever one of `legal_forms()` would."""
     return re.compile("|".join(f"(?{'i' if f.pattern.flags & re.IGNORECASE else ''}:{f.pattern.pattern})"
                                for f in legal_forms()))
 
 
+@cache
+def _legal_form_edges() -> tuple[re.Pattern[str], re.Pattern[str], int]:
+    """What a name must begin or end with for a legal form to open or close it, as quick tests: the first two
+    letters of a form, at the start; the last two, last (or before a closing newline, where `$` also matches). And
+    how far from the end a form closing the name can begin: the longest form, and that newline."""
+
+    def edges(letters: Callable[[str], str]) -> str:
+        folded = {re.escape(letters(f.form)) for f in legal_forms() if f.pattern.flags & re.IGNORECASE}
+        exact = {re.escape(letters(f.form)) for f in legal_forms() if not f.pattern.flags & re.IGNORECASE}
+        return "|".join(([f"(?i:{'|'.join(sorted(folded))})"] if folded else []) + sorted(exact))
+
+    return (re.compile(f"(?:{edges(lambda form: form[:2])})"),
+            re.compile(f"(?:{edges(lambda form: form[-2:])})" + r"\n?\Z"),
+            max(len(f.form) for f in legal_forms()) + 1)
+
+
+def has_legal_form(text: str) -> bool:
+    """Whether one of `legal_forms()` opens or closes the name (what `_any_legal_form().search` says, sooner).
+
+    Most names neither begin nor end as a form does, and are told at once. The others are searched at their start
+    and in their last characters only: a form is matched letter for letter, case folded or not, so one closing the
+    name begins at most `reach` characters from its end (where spaces come before it, the form's first letter
+    follows a space too, and the pattern matches there)."""
+    opening, closing, reach = _legal_form_edges()
+    if opening.match(text) is None and closing.search(text, max(0, len(text) - 3)) is None:
+        return False
+    pattern = _any_legal_form()
+    return pattern.match(text) is not None or pattern.search(text, max(1, len(text) - reach)) is not None
+
+
 def rewrite_legal_forms(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Rewrite legal forms rigour does not know, where they open or close the name, to one it does."""
-    if _any_legal_form().search(text) is None:
+    if not has_legal_form(text):
         return text, ()
     found: list[tuple[str, str]] = []
     for legal_form in legal_forms():
