@@ -6,6 +6,7 @@ index finding the company pairs."""
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,9 @@ def test_shared_letters_are_never_fewer_than_the_longest_common_subsequence(a, b
         letters[letter] = letters.get(letter, 0) | 1 << position
     assert shared >= common_subsequence(letters, len(a), b)
     assert letter_layers(a) == letter_layers("".join(sorted(a)))  # the letters, not their order
+    counts = Counter(ord(letter) & 63 for letter in a)  # layer k: the bits of letters found more than k times
+    assert letter_layers(a) == tuple(sum(1 << bit for bit, n in counts.items() if n > k)
+                                     for k in range(max(counts.values(), default=1)))
 
 
 def test_part_facts_belong_to_the_name_analysed():

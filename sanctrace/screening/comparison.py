@@ -27,7 +27,6 @@ made again on the Latin transliteration, and the better of the two is kept.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -369,18 +368,15 @@ def letter_layers(word: str) -> tuple[int, ...]:
     k times, so that the letters two words share, counted with repeats, are the sum of their layers' common bits
     (never less than their longest common subsequence). Letters are folded into 64 bits (`ord % 64`): two letters
     sharing a bit can only make that count larger."""
-    counts: dict[int, int] = {}
-    for letter, count in Counter(word).items():
-        bit = ord(letter) & 63
-        counts[bit] = counts.get(bit, 0) + count
     layers = [0]
-    for bit, count in counts.items():
-        flag = 1 << bit
-        layers[0] |= flag
-        for k in range(1, count):
-            if k == len(layers):
-                layers.append(0)
-            layers[k] |= flag
+    seen: dict[int, int] = {}  # each bit: how often its letters were found so far
+    for letter in word:
+        flag = 1 << (ord(letter) & 63)
+        k = seen.get(flag, 0)
+        seen[flag] = k + 1
+        if k == len(layers):
+            layers.append(0)
+        layers[k] |= flag
     return tuple(layers)
 
 
