@@ -195,13 +195,19 @@ class BlockingQuery:
     @classmethod
     def of(cls, query_names: Sequence[AnalysedName]) -> BlockingQuery:
         aliases: dict[str, frozenset[str]] = {}
+        tokens: set[str] = set()
+        neighbours: list[tuple[str, str]] = []
+        joined: set[str] = set()
         for name in query_names:
             aliases.update(name_aliases(name))
-        tokens = tuple(sorted({t for name in query_names for t in name_tokens(name)}))
-        neighbours = tuple(pair for name in query_names for pair in _neighbours(name))
-        joined = tuple(sorted({j for name in query_names if (j := joined_token(name_tokens(name)))}))
-        return cls(tokens, tuple(aliases.get(t, frozenset()) for t in tokens),
-                   any(name.consonantal for name in query_names), neighbours, joined)
+            kept = name_tokens(name)
+            tokens.update(kept)
+            neighbours.extend(_neighbours(name))
+            if written_as_one := joined_token(kept):
+                joined.add(written_as_one)
+        ordered = tuple(sorted(tokens))
+        return cls(ordered, tuple(aliases.get(t, frozenset()) for t in ordered),
+                   any(name.consonantal for name in query_names), tuple(neighbours), tuple(sorted(joined)))
 
 
 @dataclass(frozen=True, slots=True)
