@@ -102,7 +102,9 @@ def token_keys(token: str, aliases: frozenset[str] = frozenset(), consonantal: b
 def lookup_keys(token: str, aliases: frozenset[str], consonantal: bool) -> frozenset[str]:
     """The keys a query token is looked up under. Consonant skeletons bridge scripts only: a Latin query meets
     the skeletons of names written in Arabic or Hebrew, a query in those scripts meets every skeleton."""
-    keys = token_keys(token, aliases, consonantal=True)
+    # worked out afresh, not through the cache of token_keys: the index caches what a query token's keys find, and
+    # the names' tokens were cached under other keys (written in a consonantal script or not): it is hardly ever hit
+    keys = token_keys.__wrapped__(token, aliases, consonantal=True)
     if consonantal:
         keys |= {f"s:{key[2:]}" for key in keys if key.startswith("S:")}
     expansions = word_tables().expansions.get(token)
