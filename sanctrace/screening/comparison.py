@@ -262,7 +262,6 @@ class _PartSketch:
     symbols: frozenset[Symbol]
     variant_keys: frozenset[str]
     squeezed: str
-    letters: dict[str, int]  # letter -> the bit of each position holding it (for `common_subsequence`)
     letter_layers: tuple[int, ...]  # layer k: a bit for each letter found more than k times (`letter_layers`)
     metaphone: str | None
     generic_word: bool  # a word of the abbreviation table
@@ -290,14 +289,11 @@ def _name_sketch(name: Name, facts: _NameFacts) -> _NameSketch:
         lone_candidate = 1.0 if kind is None and not qualifier and part not in facts.generic else 0.0
         comparable = part.comparable
         spaced = spaced or " " in comparable
-        letters: dict[str, int] = {}
-        for position, letter in enumerate(comparable):
-            letters[letter] = letters.get(letter, 0) | 1 << position
         spellings = latin_spellings(part)
         sketches.append(_PartSketch(
             comparable, facts.symbols.get(part, _NO_SYMBOLS),
             frozenset(variant_key(spelling) for spelling in spellings) if len(spellings) > 1 else
-            frozenset((variant_key(comparable),)), squeeze(comparable), letters, letter_layers(comparable),
+            frozenset((variant_key(comparable),)), squeeze(comparable), letter_layers(comparable),
             part.metaphone, comparable in generic_words, lone_query, lone_candidate))
     return _NameSketch(tuple(sketches), facts.numeric, spaced)
 
@@ -360,7 +356,7 @@ def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
     shared = (q_layers[0] & c_layers[0]).bit_count()
     if len(q_layers) > 1 and len(c_layers) > 1:
         shared += sum((x & y).bit_count() for x, y in zip(q_layers[1:], c_layers[1:]))
-    return shared > needed and _overlap(a, b, q.letters)
+    return shared > needed and _overlap(a, b)
 
 
 def letter_layers(word: str) -> tuple[int, ...]:
@@ -384,7 +380,7 @@ _OVERLAPS: dict[tuple[str, str], bool] = {}
 MAX_OVERLAPS_KEPT = 1 << 16
 
 
-def _overlap(a: str, b: str, letters: dict[str, int]) -> bool:
+def _overlap(a: str, b: str) -> bool:
     """Whether the two words have enough letters in common for rigour's residue distance to pair them (cached:
     the same pairs of words recur, "mohammed" meets "muhammad" in query after query)."""
     key = (a, b)
@@ -392,8 +388,18 @@ def _overlap(a: str, b: str, letters: dict[str, int]) -> bool:
     if found is None:
         if len(_OVERLAPS) >= MAX_OVERLAPS_KEPT:
             _OVERLAPS.clear()
-        found = _OVERLAPS[key] = common_subsequence(letters, len(a), b) > RESIDUE_OVERLAP * min(len(a), len(b))
+        found = _OVERLAPS[key] = common_subsequence(letter_positions(a), len(a), b) > \
+            RESIDUE_OVERLAP * min(len(a), len(b))
     return found
+
+
+def letter_positions(word: str) -> dict[str, int]:
+    """Each letter of a word -> a bit for each position holding it (for `common_subsequence`; worked out when a
+    pair of words is first tested, rather than kept for every part of every indexed name)."""
+    letters: dict[str, int] = {}
+    for position, letter in enumerate(word):
+        letters[letter] = letters.get(letter, 0) | 1 << position
+    return letters
 
 
 def common_subsequence(letters: dict[str, int], length: int, other: str) -> int:
