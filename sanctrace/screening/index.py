@@ -423,12 +423,16 @@ class ScreeningIndex:
                             covered[name_id] = credit
         # the best covered, the shortest first among names covered alike, then the first indexed (not the order
         # the set operations found them in, which varies from process to process); only the names covered at
-        # least as well as the last one kept need sorting
+        # least as well as the last one kept need sorting, and those covered as well as it (often many) only by
+        # their length and id
         lengths = self.lengths
         if len(covered) > MAX_CANDIDATE_NAMES:
             least = heapq.nlargest(MAX_CANDIDATE_NAMES, covered.values())[-1]
-            kept = heapq.nsmallest(MAX_CANDIDATE_NAMES, [(-coverage, lengths[name_id], name_id) for name_id, coverage
-                                                         in covered.items() if coverage >= least])
+            kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items()
+                          if coverage > least)
+            tied = sorted(name_id for name_id, coverage in covered.items() if coverage == least)
+            kept += [(-least, lengths[name_id], name_id) for name_id in
+                     heapq.nsmallest(MAX_CANDIDATE_NAMES - len(kept), tied, key=lengths.__getitem__)]
         else:
             kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items())
         by_party: dict[int, list[int]] = {}
