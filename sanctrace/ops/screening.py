@@ -361,6 +361,22 @@ def _worker_started() -> None:
     gc.disable()
 
 
+SMALLEST_CHUNK = 16  # queries a worker is sent at least at once
+
+
+def _guided_chunks(ordered: Sequence[int], workers: int) -> list[Sequence[int]]:
+    """The queries' positions in chunks that shrink as the batch goes (each a share of what is left), so that the
+    workers finish together: the last chunks are small, and a worker left without work waits a small chunk's time
+    at most, not a large one's."""
+    chunks = []
+    start = 0
+    while start < len(ordered):
+        size = max(SMALLEST_CHUNK, -(-(len(ordered) - start) // (2 * workers)))
+        chunks.append(ordered[start:start + size])
+        start += size
+    return chunks
+
+
 def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
            index: ScreeningIndex | None = None, workers: int = 1) -> list[QueryResult]:
     """Each query's matches at or above `threshold`, best first (at most `limit`), with explanations.
@@ -378,8 +394,7 @@ def screen(store: Store | None, queries: Sequence[Query], threshold: float = DEF
     # the same name (under another schema, another id) screened by one worker: its analysis and its tokens'
     # postings are worked out once instead of in each worker
     ordered = sorted(range(len(queries)), key=lambda i: (queries[i].name.casefold(), i))
-    size = max(1, len(queries) // (workers * 8))
-    chunks = [ordered[start:start + size] for start in range(0, len(queries), size)]
+    chunks = _guided_chunks(ordered, workers)
     _WORKER_QUERIES = queries
     # the index's objects are left out of the collector's passes in the workers: a pass over them would cost
     # time and copy every page of memory they hold into each worker
