@@ -431,8 +431,8 @@ class ScreeningIndex:
             kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items()
                           if coverage > least)
             tied = sorted(name_id for name_id, coverage in covered.items() if coverage == least)
-            kept += [(-least, lengths[name_id], name_id) for name_id in
-                     heapq.nsmallest(MAX_CANDIDATE_NAMES - len(kept), tied, key=lengths.__getitem__)]
+            tied.sort(key=lengths.__getitem__)  # stable: by length, then id
+            kept += [(-least, lengths[name_id], name_id) for name_id in tied[:MAX_CANDIDATE_NAMES - len(kept)]]
         else:
             kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items())
         by_party: dict[int, list[int]] = {}
