@@ -518,7 +518,10 @@ class ScreeningIndex:
             if candidates.coverage.get(position, 0.0) < BOUND_COVERAGE and \
                     not could_reach(query, party, self._name_bound(kind, query.name, name_ids), threshold):
                 continue  # a cheap upper bound on the score says it cannot reach the threshold
-            match = score_party(query, party, self._name_comparison(kind, query.name, name_ids))
+            comparison = self._name_comparison(kind, query.name, name_ids)
+            if not could_reach(query, party, comparison.score, threshold):
+                continue  # the same test, with the name's score itself: no match to make
+            match = score_party(query, party, comparison)
             if match.score >= threshold:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.entity_id))
