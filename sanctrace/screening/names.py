@@ -389,6 +389,8 @@ def skeleton_keys(token: str) -> frozenset[str]:
     if token.startswith("al") and len(token) > 4:
         token = token[2:]
     folded = _consonants(token).translate(_H)
+    if "w" not in folded:  # w read as a vowel or as v: one skeleton where there is none
+        return frozenset((_single_letters(folded),))
     return frozenset(_single_letters(folded.translate(table)) for table in (_W_AS_VOWEL, _W_AS_CONSONANT))
 
 
