@@ -27,6 +27,7 @@ from sanctrace.screening.names import (
     legal_forms,
     name_kind,
     rewrite_legal_forms,
+    skeleton_keys,
     skeletons,
     transliterate,
     variant_key,
@@ -123,6 +124,9 @@ def test_arabic_is_compared_by_its_consonants():
     assert {p.how for p in result.parts} == {"consonant skeleton"}
     assert transliterate("习近平") == "xijinping"
     assert "mhmd" in skeletons("mohammed") and "fldmr" in skeletons("vladimir")
+    # the keys the index holds: h and al- dropped, w read as a vowel and as v (one skeleton without a w)
+    assert skeleton_keys("walid") == {"ld", "fld"} and skeleton_keys("alwahab") == {"b", "fb"}
+    assert skeleton_keys("mohammed") == {"md"} and skeleton_keys("vladimir") == {"fldmr"}
 
 
 def test_different_numbers_count_against():
