@@ -3,12 +3,15 @@ identifiers, countries and birth dates, the query CSV contract, and blocking (fe
 
 from __future__ import annotations
 
+import marshal
+
 import pytest
 from followthemoney import model
 from rigour.names import NameTypeTag
 
 from sanctrace.errors import InvalidInput
 from sanctrace.ops.screening import ingest_lists, load_index, screen
+from sanctrace.screening.matching import Match
 from sanctrace.screening.parties import Query, compared_kind, query_names, read_queries
 from tests.test_lists_formats import FSF_XML, OFAC_ADVANCED, UN_XML
 
@@ -53,6 +56,18 @@ def test_several_processes_give_every_query_its_own_matches_in_order(index):
     shared = [r.to_dict() for r in screen(None, queries, threshold=0.6, index=index, workers=2)]
     assert [line["query_id"] for line in shared] == [q.query_id for q in queries]
     assert shared == alone and any(line["matches"] for line in alone)
+
+
+def test_a_match_comes_back_from_a_worker_as_it_was_made(index):
+    """Workers send their matches back as plain values written by marshal: every field, the name's parts and
+    their scores come back equal (not rounded, as `to_dict` rounds them)."""
+    results = screen(None, [Query("a", "Markov Ilya", "Person"), Query("b", "Sergej Lawrow", "Person"),
+                            Query("c", "Some Other Name", "Company", registration_number="2205 4001 2345")],
+                     threshold=0.5, index=index)
+    matches = [match for result in results for match in result.matches]
+    assert len(matches) >= 3 and any(match.identifiers for match in matches)
+    sent = marshal.dumps([match.values() for match in matches])
+    assert [Match.from_values(values) for values in marshal.loads(sent)] == matches
 
 
 def test_an_agreed_identifier_is_a_match_whatever_the_name(index):

@@ -118,7 +118,7 @@ class PartMatch:
         return {"query": self.query, "candidate": self.candidate, "how": self.how, "score": round(self.score, 3),
                 "weight": round(self.weight, 3)}
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values: results come back from worker processes
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values
         return PartMatch, (self.query, self.candidate, self.how, self.score, self.weight)
 
 

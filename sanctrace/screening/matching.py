@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sanctrace.screening.comparison import NameComparison
+from sanctrace.screening.comparison import NameComparison, PartMatch
 from sanctrace.screening.parties import Party, Query, normalise_address, normalise_identifier
 
 DEFAULT_THRESHOLD = 0.7  # a match is reported at or above this score
@@ -35,9 +35,26 @@ class Match:
     address: str | None = None
     listings: tuple[str, ...] = ()
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values: results come back from worker processes
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values
         return Match, (self.entity_id, self.caption, self.schema, self.score, self.name, self.identifiers,
                        self.country, self.birth_date, self.address, self.listings)
+
+    def values(self) -> tuple[Any, ...]:
+        """The match as plain values — strings, numbers, tuples — that marshal can write: how worker processes send
+        their answers back (far cheaper than pickling the objects); `Match.from_values` makes it again."""
+        name = self.name
+        return (self.entity_id, self.caption, self.schema, self.score,
+                (name.score, name.query, name.candidate,
+                 tuple((p.query, p.candidate, p.how, p.score, p.weight) for p in name.parts), name.transliterated),
+                self.identifiers, self.country, self.birth_date, self.address, self.listings)
+
+    @classmethod
+    def from_values(cls, values: tuple[Any, ...]) -> Match:
+        entity_id, caption, schema, score, name, identifiers, country, birth_date, address, listings = values
+        name_score, query, candidate, parts, transliterated = name
+        return cls(entity_id, caption, schema, score,
+                   NameComparison(name_score, query, candidate, tuple(PartMatch(*part) for part in parts),
+                                  transliterated), identifiers, country, birth_date, address, listings)
 
     def summary(self) -> str:
         reasons = [f"name {self.name.describe()}"]
