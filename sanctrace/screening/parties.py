@@ -154,11 +154,21 @@ def party_from_entity(entity: Mapping[str, Any], listings: Iterable[Listing] = (
     all_addresses = [value for _, value in _values(properties, schema, "address")] + list(addresses)
     return Party(
         entity_id=entity["id"], schema=schema, caption=entity.get("caption") or texts[0], names=names,
-        countries=frozenset(value.lower() for _, value in _values(properties, schema, "country")),
+        countries=_values_set(value.lower() for _, value in _values(properties, schema, "country")),
         identifiers=identifiers,
-        birth_dates=frozenset(properties.get("birthDate", ())) if schema.get("birthDate") else frozenset(),
-        addresses=frozenset(normalise_address(a) for a in all_addresses if a.strip()),
+        birth_dates=_values_set(properties.get("birthDate", ())) if schema.get("birthDate") else NO_VALUES,
+        addresses=_values_set(normalise_address(a) for a in all_addresses if a.strip()),
         listings=tuple(listings))
+
+
+NO_VALUES: frozenset[str] = frozenset()
+
+
+def _values_set(values: Iterable[str]) -> frozenset[str]:
+    """The values as a frozenset, one shared empty set where there are none (most parties state no country, birth
+    date or address: 128,000 empty sets in a 50,000-entity index, 28 MB, each a page a worker may copy)."""
+    found = frozenset(values)
+    return found if found else NO_VALUES
 
 
 def party_state(party: Party) -> tuple[Any, ...]:
@@ -171,8 +181,8 @@ def party_state(party: Party) -> tuple[Any, ...]:
 
 def party_from_state(state: Sequence[Any]) -> Party:
     entity_id, schema, caption, names, countries, identifiers, birth_dates, addresses, listings = state
-    return Party(entity_id, model.schemata[schema], caption, NameSet.from_state(names), frozenset(countries),
-                 identifiers, frozenset(birth_dates), frozenset(addresses),
+    return Party(entity_id, model.schemata[schema], caption, NameSet.from_state(names), _values_set(countries),
+                 identifiers, _values_set(birth_dates), _values_set(addresses),
                  tuple(Listing(*listing) for listing in listings))
 
 
