@@ -118,9 +118,6 @@ class PartMatch:
         return {"query": self.query, "candidate": self.candidate, "how": self.how, "score": round(self.score, 3),
                 "weight": round(self.weight, 3)}
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values
-        return PartMatch, (self.query, self.candidate, self.how, self.score, self.weight)
-
 
 @dataclass(frozen=True, slots=True)
 class NameComparison:
@@ -131,9 +128,6 @@ class NameComparison:
     candidate: str
     parts: tuple[PartMatch, ...]
     transliterated: bool = False  # compared through the Latin transliteration of one side
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return NameComparison, (self.score, self.query, self.candidate, self.parts, self.transliterated)
 
     def describe(self) -> str:
         via = " (through transliteration)" if self.transliterated else ""

@@ -35,10 +35,6 @@ class Match:
     address: str | None = None
     listings: tuple[str, ...] = ()
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values
-        return Match, (self.entity_id, self.caption, self.schema, self.score, self.name, self.identifiers,
-                       self.country, self.birth_date, self.address, self.listings)
-
     def values(self) -> tuple[Any, ...]:
         """The match as plain values — strings, numbers, tuples — that marshal can write: how worker processes send
         their answers back (far cheaper than pickling the objects); `Match.from_values` makes it again."""
