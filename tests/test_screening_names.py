@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from rigour.names import NamePartTag, NameTypeTag
 
 from sanctrace.ops.screening import score_pair
-from sanctrace.screening.comparison import common_subsequence, compare_names, letter_layers, score_bound
+from sanctrace.screening.comparison import (
+    common_subsequence,
+    compare_names,
+    letter_layers,
+    letter_positions,
+    score_bound,
+)
 from sanctrace.screening.evaluation import NamePair
 from sanctrace.screening.index import ScreeningIndex
 from sanctrace.screening.matching import DEFAULT_THRESHOLD
@@ -65,10 +71,7 @@ WORDS = st.text(alphabet="abdehilmnorstuyzаеимнорсاحدمن中文", max
 def test_shared_letters_are_never_fewer_than_the_longest_common_subsequence(a, b):
     # the check that spares the subsequence must never turn away a pair the subsequence would pass
     shared = sum((x & y).bit_count() for x, y in zip(letter_layers(a), letter_layers(b)))
-    letters: dict[str, int] = {}
-    for position, letter in enumerate(a):
-        letters[letter] = letters.get(letter, 0) | 1 << position
-    assert shared >= common_subsequence(letters, len(a), b)
+    assert shared >= common_subsequence(letter_positions(a), len(a), b)
     assert letter_layers(a) == letter_layers("".join(sorted(a)))  # the letters, not their order
     counts = Counter(ord(letter) & 63 for letter in a)  # layer k: the bits of letters found more than k times
     assert letter_layers(a) == tuple(sum(1 << bit for bit, n in counts.items() if n > k)
