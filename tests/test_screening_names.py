@@ -17,6 +17,7 @@ from rigour.names import NamePartTag, NameTypeTag
 
 from sanctrace.ops.screening import score_pair
 from sanctrace.screening.comparison import (
+    _swapped_once,
     common_subsequence,
     compare_names,
     letter_layers,
@@ -65,6 +66,14 @@ def test_the_score_bound_never_understates_the_score(case):
 
 
 WORDS = st.text(alphabet="abdehilmnorstuyzаеимнорсاحدمن中文", max_size=12)
+
+
+@given(st.text(alphabet="abc", max_size=6), st.text(alphabet="abc", max_size=6))
+@example("sko", "sok")
+@example("donlad", "donald")
+def test_swapped_letters_are_one_swap_of_neighbours(a, b):
+    one_swap = any(a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1))
+    assert _swapped_once(a, b) == (len(a) >= 3 and a != b and one_swap)
 
 
 @given(WORDS, WORDS)

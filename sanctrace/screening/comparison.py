@@ -460,11 +460,13 @@ def score_bound(query: AnalysedName, candidate: AnalysedName) -> float:
 
 
 def _swapped_once(a: str, b: str) -> bool:
-    if len(a) != len(b) or len(a) < 3:
+    """Whether two words differ by two neighbouring letters swapped, and nothing else ("sko" / "sok")."""
+    if len(a) != len(b) or len(a) < 3 or a == b:
         return False
-    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-    return len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] \
-        and a[differ[1]] == b[differ[0]]
+    i = 0
+    while a[i] == b[i]:
+        i += 1
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
 
 
 def _written(parts: Sequence[NamePart]) -> str:
