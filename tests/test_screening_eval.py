@@ -10,7 +10,7 @@ from followthemoney import model
 from rigour.names import NameTypeTag
 
 from sanctrace.ops.screening import eval_names, name_pairs
-from sanctrace.screening.comparison import compare_names, score_bound
+from sanctrace.screening.comparison import compare_names, reaching_comparison, score_bound
 from sanctrace.screening.evaluation import NamePair, Scorecard, scorecard
 from sanctrace.screening.names import analyse_name, name_kind
 from tests.shared import SHARED_DATA
@@ -55,3 +55,19 @@ def test_the_score_bound_never_understates_the_score_on_every_set():
                 continue
             assert score_bound(query, candidate) >= compare_names(query, candidate).score - 1e-9, \
                 (pair.query, pair.candidate, kind)
+
+
+@pytest.mark.slow
+def test_a_comparison_with_a_floor_is_the_comparison_or_none_on_every_set():
+    """The comparison screening asks for with a floor (the score the name needs to reach the threshold) is the
+    comparison itself, or None exactly when it scores under the floor, on every pair of every set."""
+    for pair in name_pairs(NAME_MATCHING):
+        for kind in {name_kind(model.get(pair.schema) or model.get("LegalEntity")), NameTypeTag.PER, NameTypeTag.ORG}:
+            query, candidate = analyse_name(kind, pair.query, query=True), analyse_name(kind, pair.candidate)
+            if query is None or candidate is None:
+                continue
+            exact = compare_names(query, candidate)
+            for floor in (0.5, 0.7 - 1e-9, 0.9):
+                reached = reaching_comparison(query, candidate, floor)
+                assert (reached is None) == (exact.score < floor), (pair.query, pair.candidate, kind, floor)
+                assert reached is None or reached == exact, (pair.query, pair.candidate, kind, floor)

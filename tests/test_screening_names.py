@@ -22,6 +22,7 @@ from sanctrace.screening.comparison import (
     compare_names,
     letter_layers,
     letter_positions,
+    reaching_comparison,
     score_bound,
 )
 from sanctrace.screening.evaluation import NamePair
@@ -63,6 +64,23 @@ def test_the_score_bound_never_understates_the_score(case):
     for kind in {name_kind(model.get(case["schema"])), NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.ENT}:
         query, candidate = analyse_name(kind, case["query"], query=True), analyse_name(kind, case["candidate"])
         assert score_bound(query, candidate) >= compare_names(query, candidate).score - 1e-9, kind
+
+
+FLOORS = (0.3, 0.5, 0.65, DEFAULT_THRESHOLD - 1e-9, 0.85, 0.95)
+
+
+@pytest.mark.parametrize("case", cases())
+def test_a_comparison_with_a_floor_is_the_comparison_or_none(case):
+    """Screening asks for a candidate's comparison only if it reaches the floor its score needs, and the scorer
+    passes over the pairings that cannot: what comes back must be the comparison itself, or None exactly when it
+    scores under the floor."""
+    for kind in {name_kind(model.get(case["schema"])), NameTypeTag.PER, NameTypeTag.ORG, NameTypeTag.ENT}:
+        query, candidate = analyse_name(kind, case["query"], query=True), analyse_name(kind, case["candidate"])
+        exact = compare_names(query, candidate)
+        for floor in FLOORS:
+            reached = reaching_comparison(query, candidate, floor)
+            assert (reached is None) == (exact.score < floor), (kind, floor, exact.score)
+            assert reached is None or reached == exact, (kind, floor)
 
 
 WORDS = st.text(alphabet="abdehilmnorstuyzаеимнорсاحدمن中文", max_size=12)

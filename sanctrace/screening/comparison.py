@@ -93,6 +93,7 @@ TRANSLITERATED_CAP = 0.95  # no part matched through an ICU transliteration is c
 QUALIFIER_DIFFERS_WEIGHT = 0.25  # "(Kowloon)" / "(HK)": another place, the same company as a rule
 QUALIFIER_ALONE_WEIGHT = 0.1  # a qualifier written on one side only
 SHORT_FORM_FACTOR = 0.25  # a candidate's extra generic word when the query is a short form of its name
+FLOOR_MARGIN = 1e-9  # a pairing is passed over only when its bound is under the floor by more than rounding
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,9 +333,9 @@ def prepare(name: AnalysedName) -> None:
 
 def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
     """Whether any rule of the scorer could pair the two parts (a necessary condition, cheap to test): a shared
-    rigour symbol; one written inside the other (initials, prefixes, syllables written together); the same
-    transliteration-variant key or the same letters doubled otherwise; words of the abbreviation table; the same
-    sound across scripts; or enough letters in common for rigour's residue distance to pair them."""
+    rigour symbol; what a rule for leftover parts needs (the tests of `_could_rescue`, written out here: this runs
+    for every pair of parts the bound looks at); or enough letters in common for rigour's residue distance to pair
+    them (consonant skeletons are not part of it)."""
     if not q.symbols.isdisjoint(c.symbols):
         return True
     a, b = q.comparable, c.comparable
@@ -354,6 +355,22 @@ def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
     if len(q_layers) > 1 and len(c_layers) > 1:
         shared += sum((x & y).bit_count() for x, y in zip(q_layers[1:], c_layers[1:]))
     return shared > needed and _overlap(a, b)
+
+
+def _could_rescue(q: _PartSketch, c: _PartSketch, cross_script: bool, consonants: bool) -> bool:
+    """Whether any rule for leftover parts (`_rescue`, `_Scorer._joined`) could pair two parts: a necessary
+    condition. The rules of `_could_pair` less rigour's (symbols, letters in common: the residue distance has had
+    its turn), with two more: swapped letters and, when asked, consonant skeletons."""
+    a, b = q.comparable, c.comparable
+    if not a or not b:
+        return False
+    if a in b or b in a or q.squeezed == c.squeezed or not q.variant_keys.isdisjoint(c.variant_keys):
+        return True
+    if q.generic_word and c.generic_word and equivalent_words(a, b) is not None:
+        return True
+    if cross_script and q.metaphone is not None and q.metaphone == c.metaphone:
+        return True
+    return (len(a) == len(b) and _swapped_once(a, b)) or (consonants and _same_consonants(a, b))
 
 
 def letter_layers(word: str) -> tuple[int, ...]:
@@ -459,6 +476,11 @@ def score_bound(query: AnalysedName, candidate: AnalysedName) -> float:
     return max(native, _mode_bound(query, candidate, True, query.consonantal or candidate.consonantal, True))
 
 
+def _same_consonants(a: str, b: str) -> bool:
+    """Whether two words (or words joined) share a consonant skeleton, each at least three letters long."""
+    return min(len(a), len(b)) >= 3 and not skeletons(a).isdisjoint(skeletons(b))
+
+
 def _swapped_once(a: str, b: str) -> bool:
     """Whether two words differ by two neighbouring letters swapped, and nothing else ("sko" / "sok")."""
     if len(a) != len(b) or len(a) < 3 or a == b:
@@ -520,7 +542,7 @@ def _rescue(query: Sequence[NamePart], candidate: Sequence[NamePart], cross_scri
         variant = spelling_variant(query[0], candidate[0])
         if variant is not None:
             return (f"transliteration variant ({variant})", *VARIANT)
-    if consonants and min(len(a), len(b)) >= 3 and skeletons(a) & skeletons(b):
+    if consonants and _same_consonants(a, b):
         return CONSONANTS
     if cross_script and single and min(len(a), len(b)) >= 4 and query[0].metaphone \
             and len(query[0].metaphone) >= 3 and query[0].metaphone == candidate[0].metaphone:
@@ -532,7 +554,7 @@ class _Scorer:
     """Scores one pair of rigour names under one comparison mode (native script or transliterated)."""
 
     def __init__(self, query: _View, candidate: _View, consonants: bool, transliterated: bool,
-                 cross_script: bool) -> None:
+                 cross_script: bool, floor: float = 0.0) -> None:
         self.query = query.name
         self.candidate = candidate.name
         self.query_view = query
@@ -540,6 +562,7 @@ class _Scorer:
         self.consonants = consonants
         self.transliterated = transliterated
         self.cross_script = cross_script
+        self.floor = floor  # a pairing that cannot score this much is not worked out to the end
         self.person = NameTypeTag.PER in (self.query.tag, self.candidate.tag)
         self.query_facts = query.facts
         self.candidate_facts = candidate.facts
@@ -547,19 +570,26 @@ class _Scorer:
         # the generic words of both names, for the abbreviation rules (organisations only)
         self.generic = None if self.person else self.query_facts.generic | self.candidate_facts.generic
 
-    def best(self) -> tuple[float, list[PartMatch]]:
+    def best(self) -> tuple[float, list[PartMatch]] | None:
+        """The best pairing's score and evidence; None when no pairing can score the floor."""
         best_score, best_parts = -1.0, []
         for edges in pair_symbols(self.query, self.candidate) or [()]:
             parts = self._pairing(edges)
+            if parts is None:
+                continue  # it cannot score the floor
             total = sum(p.weight for p in parts)
             score = sum(p.score * p.weight for p in parts) / total if total else 0.0
             if score > best_score:
                 best_score, best_parts = score, parts
                 if score >= 1.0:
                     break
+        if best_score < self.floor:  # (a pairing passed over scores less than the floor: never the best)
+            return None
         return max(best_score, 0.0), best_parts
 
-    def _pairing(self, edges: Sequence[Any]) -> list[PartMatch]:
+    def _pairing(self, edges: Sequence[Any]) -> list[PartMatch] | None:
+        """The evidence of one pairing of rigour's symbols, the rest compared by residue distance, then by the
+        rules for leftover parts; None when what the rules could add cannot bring it to the floor."""
         matches = [_symbol_match(edge) for edge in edges]
         used = {p for edge in edges for p in edge.qps} | {p for edge in edges for p in edge.rps}
         query_left = [p for p in self.query.parts if p not in used]
@@ -570,6 +600,9 @@ class _Scorer:
             else:
                 query_left, candidate_left = NamePart.tag_sort(query_left), NamePart.tag_sort(candidate_left)
             query_left, candidate_left = self._residue(query_left, candidate_left, matches)
+            if self.floor > 0.0 and \
+                    self._leftovers_bound(matches, query_left, candidate_left) < self.floor - FLOOR_MARGIN:
+                return None
             self._leftovers(query_left, candidate_left, matches)
         if self.transliterated:
             matches = [PartMatch(m.query, m.candidate, m.how, min(m.score, TRANSLITERATED_CAP), m.weight)
@@ -631,8 +664,7 @@ class _Scorer:
         if len(query_left) + len(candidate_left) > 2:
             self._joined(query_left, candidate_left, matches)
         proposals = []
-        # parts that could not pair by any rule are not tried (a necessary condition, cheaper than the rules;
-        # consonant skeletons are not part of it)
+        # parts that could not pair by any rule are not tried (a necessary condition, cheaper than the rules)
         query_sketches = self._sketches(self.query_view, query_left)
         candidate_sketches = self._sketches(self.candidate_view, candidate_left)
         for i, q in enumerate(query_left):
@@ -640,7 +672,7 @@ class _Scorer:
             for j, c in enumerate(candidate_left):
                 c_sketch = candidate_sketches[j]
                 if q_sketch is not None and c_sketch is not None and \
-                        not _could_pair(q_sketch, c_sketch, self.cross_script):
+                        not _could_rescue(q_sketch, c_sketch, self.cross_script, self.consonants):
                     continue
                 rule = _rescue((q,), (c,), self.cross_script, self.consonants, self.generic)
                 if rule is not None:
@@ -670,10 +702,54 @@ class _Scorer:
                 kind, weight = "generic word (short form)", self.extra_candidate_weight * SHORT_FORM_FACTOR
             matches.append(PartMatch("", part.form, kind or "missing", 0.0, weight))
 
+    def _leftovers_bound(self, matches: Sequence[PartMatch], query_left: Sequence[NamePart],
+                         candidate_left: Sequence[NamePart]) -> float:
+        """An upper bound on the pairing's score once `_leftovers` has had its turn, from the evidence so far.
+
+        As in `_mode_bound`: each entry the rules add scores at most 1, weighs at most 1 and pairs at least one
+        part of each side that a rule could pair (`_could_rescue`); a part no rule can pair is left alone and adds
+        at least its lone weight. With consonant skeletons to compare, what is left may also be compared as one
+        run of consonants (0.85 × 1, leaving nothing alone).
+        """
+        known_score = known_weight = 0.0
+        for m in matches:
+            known_score += m.score * m.weight
+            known_weight += m.weight
+        query_sketches = self._sketches(self.query_view, query_left)
+        candidate_sketches = self._sketches(self.candidate_view, candidate_left)
+        cross_script, consonants = self.cross_script, self.consonants
+        c_paired = [False] * len(candidate_sketches)
+        q_paired = 0
+        alone = 0.0
+        for q in query_sketches:
+            if q is None:
+                return 1.0
+            found = False
+            for j, c in enumerate(candidate_sketches):
+                if c is None:
+                    return 1.0
+                if (found and c_paired[j]) or not _could_rescue(q, c, cross_script, consonants):
+                    continue
+                found = c_paired[j] = True
+            if found:
+                q_paired += 1
+            else:
+                alone += q.lone_query_weight
+        for j, c in enumerate(candidate_sketches):
+            if c is None:
+                return 1.0
+            if not c_paired[j]:
+                alone += self.extra_candidate_weight * c.lone_candidate_factor
+        paired = min(q_paired, sum(c_paired))
+        total = known_weight + paired + alone
+        bound = (known_score + paired) / total if total else 0.0
+        if self.consonants and query_left and candidate_left and (paired or _same_consonants(
+                "".join(p.comparable for p in query_left), "".join(p.comparable for p in candidate_left))):
+            bound = max(bound, (known_score + paired + CONSONANTS[1]) / (known_weight + paired + 1.0))
+        return bound
+
     def _sketches(self, view: _View, parts: Sequence[NamePart]) -> list[_PartSketch | None]:
-        """Each part's sketch (None where it cannot be told, or with consonant skeletons to compare)."""
-        if self.consonants:
-            return [None] * len(parts)
+        """Each part's sketch (None where it cannot be told)."""
         sketches = view.sketch.parts
         found: list[_PartSketch | None] = []
         for part in parts:
@@ -726,7 +802,7 @@ class _Scorer:
             return
         joined_query = "".join(p.comparable for p in query_rest)
         joined_candidate = "".join(p.comparable for p in candidate_rest)
-        if min(len(joined_query), len(joined_candidate)) >= 3 and skeletons(joined_query) & skeletons(joined_candidate):
+        if _same_consonants(joined_query, joined_candidate):
             how, score, weight = CONSONANTS
             matches.append(PartMatch(_forms(query_rest), _forms(candidate_rest), how, score, weight))
             query_rest.clear()
@@ -751,37 +827,77 @@ class _Scorer:
 
 
 def _compare(query: _View, candidate: _View, consonants: bool, transliterated: bool,
-             query_text: str, candidate_text: str) -> NameComparison:
+             query_text: str, candidate_text: str, floor: float = 0.0) -> NameComparison | None:
     cross_script = not common_scripts(query_text, candidate_text)
-    score, parts = _Scorer(query, candidate, consonants, transliterated, cross_script).best()
+    best = _Scorer(query, candidate, consonants, transliterated, cross_script, floor).best()
+    if best is None:
+        return None
+    score, parts = best
     return NameComparison(score, query_text, candidate_text, tuple(parts), transliterated)
 
 
 def compare_names(query: AnalysedName, candidate: AnalysedName) -> NameComparison:
     """The score of a query name against a candidate name, with the evidence for each part."""
+    comparison = reaching_comparison(query, candidate, 0.0)
+    assert comparison is not None  # every comparison scores 0
+    return comparison
+
+
+def reaching_comparison(query: AnalysedName, candidate: AnalysedName, floor: float) -> NameComparison | None:
+    """`compare_names(query, candidate)` when it scores at least `floor`, else None — found sooner: a pairing of
+    the parts whose leftovers cannot bring it to the floor is not worked out to the end."""
     if query.name.comparable == candidate.name.comparable:
         return _identical(query, candidate)
+    if (query.latin is None and candidate.latin is None) or common_scripts(query.original, candidate.original):
+        return _compare(_view(query, False), _view(candidate, False), False, False, query.original,
+                        candidate.original, floor)
+    # two scripts, one read through its transliteration too: the better of the two readings, the native one worked
+    # out only when its upper bound says it could be the better (most often nothing pairs across the scripts)
+    native_bound = _mode_bound(query, candidate, False, False, True)
+    latin = None
+    if native_bound < 1.0:
+        latin = _compare_latin(query, candidate, floor)
+        if latin is not None and latin.score > native_bound:
+            return latin
+        if native_bound < floor - FLOOR_MARGIN:
+            return None  # neither reading can score the floor (the Latin one would have been returned)
     native = _compare(_view(query, False), _view(candidate, False), False, False, query.original,
-                      candidate.original)
-    if native.score >= 1.0 or (query.latin is None and candidate.latin is None):
+                      candidate.original, floor)
+    if native is not None and native.score >= 1.0:
         return native
-    if common_scripts(query.original, candidate.original):
-        return native
-    latin = _compare(_view(query, True), _view(candidate, True), query.consonantal or candidate.consonantal, True,
-                     query.original, candidate.original)
+    if latin is None:
+        latin = _compare_latin(query, candidate, floor)
+    if native is None or latin is None:
+        return native or latin  # the other cannot score the floor: it is not the better
     return latin if latin.score > native.score else native
+
+
+def _compare_latin(query: AnalysedName, candidate: AnalysedName, floor: float) -> NameComparison | None:
+    return _compare(_view(query, True), _view(candidate, True), query.consonantal or candidate.consonantal, True,
+                    query.original, candidate.original, floor)
 
 
 def best_comparison(queries: Sequence[AnalysedName], candidates: Sequence[AnalysedName]) -> NameComparison:
     """The best-scoring pair among the query's names and the candidate's names; on a tie, the pair written in
-    one script (the plainer explanation)."""
+    one script (the plainer explanation). NO_MATCH when there is nothing to compare."""
+    comparison = best_comparison_reaching(queries, candidates, 0.0)
+    assert comparison is not None  # every comparison scores 0
+    return comparison
+
+
+def best_comparison_reaching(queries: Sequence[AnalysedName], candidates: Sequence[AnalysedName],
+                             floor: float) -> NameComparison | None:
+    """`best_comparison(queries, candidates)` when it scores at least `floor`, else None (found sooner: see
+    `reaching_comparison`)."""
     best, best_key = NO_MATCH, (0.0, False)
     for query in queries:
         for candidate in candidates:
-            comparison = compare_names(query, candidate)
+            comparison = reaching_comparison(query, candidate, floor)
+            if comparison is None:
+                continue  # under the floor: never the best of the pairs that reach it
             key = (comparison.score, bool(common_scripts(query.original, candidate.original)))
             if key > best_key:
                 best, best_key = comparison, key
                 if key == (1.0, True):
                     return best
-    return best
+    return best if best.score >= floor else None

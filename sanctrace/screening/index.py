@@ -36,8 +36,8 @@ from pyroaring import FrozenBitMap as Bits
 from rigour.names import NamePartTag, NameTypeTag, SymbolCategory
 from rigour.text import metaphone
 
-from sanctrace.screening.comparison import NameComparison, best_comparison, prepare, score_bound
-from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, could_reach, score_party
+from sanctrace.screening.comparison import NameComparison, best_comparison_reaching, prepare, score_bound
+from sanctrace.screening.matching import DEFAULT_THRESHOLD, Match, name_floor, score_party
 from sanctrace.screening.names import AnalysedName, name_kind, skeleton_keys, variant_key, word_tables
 from sanctrace.screening.parties import (
     Party,
@@ -515,12 +515,13 @@ class ScreeningIndex:
             if not query.model_schema.can_match(party.schema):
                 continue
             kind = compared_kind(query.model_schema, party.schema)
+            floor = name_floor(query, party, threshold)
             if candidates.coverage.get(position, 0.0) < BOUND_COVERAGE and \
-                    not could_reach(query, party, self._name_bound(kind, query.name, name_ids), threshold):
-                continue  # a cheap upper bound on the score says it cannot reach the threshold
-            comparison = self._name_comparison(kind, query.name, name_ids)
-            if not could_reach(query, party, comparison.score, threshold):
-                continue  # the same test, with the name's score itself: no match to make
+                    self._name_bound(kind, query.name, name_ids) < floor:
+                continue  # a cheap upper bound on the name's score says it cannot reach the threshold
+            comparison = self._name_comparison(kind, query.name, name_ids, floor)
+            if comparison is None:
+                continue  # the name's score cannot reach the threshold: no match to make
             match = score_party(query, party, comparison)
             if match.score >= threshold:
                 matches.append(match)
@@ -532,7 +533,9 @@ class ScreeningIndex:
         compare (a party found by its identifier alone)."""
         return max((score_bound(q, c) for q in query_names(kind, text) for c in self.names(name_ids)), default=0.0)
 
-    def _compare(self, kind: NameTypeTag, text: str, name_ids: tuple[int, ...]) -> NameComparison:
-        """The best comparison of a query's name, read as `kind`, with the names `name_ids` (cached: a name
-        screened under several schemata, or again in a batch, is compared with a candidate once)."""
-        return best_comparison(query_names(kind, text), self.names(name_ids))
+    def _compare(self, kind: NameTypeTag, text: str, name_ids: tuple[int, ...],
+                 floor: float) -> NameComparison | None:
+        """The best comparison of a query's name, read as `kind`, with the names `name_ids`, or None when it
+        scores less than `floor` (cached: a name screened under several schemata, or again in a batch, is
+        compared with a candidate once)."""
+        return best_comparison_reaching(query_names(kind, text), self.names(name_ids), floor)

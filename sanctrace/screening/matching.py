@@ -105,14 +105,13 @@ def _address(query: Query, party: Party) -> str | None:
     return None
 
 
-def could_reach(query: Query, party: Party, name_bound: float, threshold: float) -> bool:
-    """Whether `score_party` could score the party at or above `threshold` (False: it certainly cannot), given
-    an upper bound on the name comparison (`comparison.score_bound`): only an agreeing birth date adds to the
-    name's score, and only an agreeing identifier lifts it."""
+def name_floor(query: Query, party: Party, threshold: float) -> float:
+    """The least name score with which `score_party` could score the party at or above `threshold`: 0 when an
+    identifier agrees (it lifts any name), else the threshold less what an agreeing birth date would add (the
+    only feature that adds to the name's score)."""
     if _identifiers(query, party):
-        return True
-    needed = threshold - (BIRTH_DATE_AGREES if query.birth_date and party.birth_dates else 0.0) - 1e-9
-    return name_bound >= needed
+        return 0.0
+    return threshold - (BIRTH_DATE_AGREES if query.birth_date and party.birth_dates else 0.0) - 1e-9
 
 
 def score_party(query: Query, party: Party, name: NameComparison) -> Match:
