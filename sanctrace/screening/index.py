@@ -120,10 +120,13 @@ def name_tokens(name: AnalysedName) -> list[str]:
 
 def name_aliases(name: AnalysedName) -> dict[str, frozenset[str]]:
     """The NAME symbols of each single-part span of a name, by the part's comparable form."""
-    aliases: dict[str, set[str]] = defaultdict(set)
+    aliases: dict[str, list[str]] = {}
     for span in name.name.spans:
-        if span.symbol.category == SymbolCategory.NAME and len(span.parts) == 1:
-            aliases[span.parts[0].comparable].add(span.symbol.id)
+        symbol = span.symbol
+        if symbol.category == SymbolCategory.NAME:
+            parts = span.parts
+            if len(parts) == 1:
+                aliases.setdefault(parts[0].comparable, []).append(symbol.id)
     return {token: frozenset(ids) for token, ids in aliases.items()}
 
 
@@ -264,7 +267,8 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
     total = sum(token.weight for token in tokens)
     needed = MIN_COVERAGE * total
     order = sorted(tokens, key=lambda token: -token.weight)
-    reach = [sum(t.weight * (t.levels[0][0] if t.levels else 0.0) for t in order[i:]) for i in range(len(order) + 1)]
+    best = [t.weight * (t.levels[0][0] if t.levels else 0.0) for t in order]  # what each token adds at most
+    reach = [sum(best[i:]) for i in range(len(order) + 1)]
     found = BitMap()
 
     def choose(position: int, score: float, names: Bits | None) -> None:
@@ -288,18 +292,28 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
         return {}
     choose(0, 0.0, None)
     # each found name's coverage, token by token (in order, as a sum would add them): a name earns the credit
-    # of the first (best) level of the token holding it
-    held = dict.fromkeys(found, 0.0)
+    # of the first (best) level of the token holding it. Names that hold the same levels of the tokens so far
+    # are kept together, as one set: the sets split token by token, and the names are counted one by one only
+    # at the end
+    groups: list[tuple[float, Bits]] = [(0.0, Bits(found))]
     for token in tokens:
-        before = NO_NAMES
-        for credit, names in token.levels:
-            holding = names & found
-            if len(holding) > len(before):
-                earned = token.weight * credit
-                for name_id in holding.difference(before):
-                    held[name_id] += earned
-            before = holding
-    return {name_id: coverage for name_id, value in held.items() if (coverage := value / total) >= MIN_COVERAGE}
+        split = []
+        for value, names in groups:
+            for credit, level in token.levels:
+                holding = names & level
+                if holding:
+                    split.append((value + token.weight * credit, holding))
+                    names = names - holding
+                    if not names:
+                        break
+            if names:
+                split.append((value, names))
+        groups = split
+    covered: dict[int, float] = {}
+    for value, names in groups:
+        if (coverage := value / total) >= MIN_COVERAGE:
+            covered.update(dict.fromkeys(names, coverage))
+    return covered
 
 
 class ScreeningIndex:
