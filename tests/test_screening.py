@@ -7,10 +7,14 @@ import marshal
 
 import pytest
 from followthemoney import model
+from hypothesis import given
+from hypothesis import strategies as st
+from pyroaring import FrozenBitMap
 from rigour.names import NameTypeTag
 
 from sanctrace.errors import InvalidInput
 from sanctrace.ops.screening import ingest_lists, load_index, screen
+from sanctrace.screening.index import MAX_CANDIDATE_NAMES, _nth_best, _raised, best_covered
 from sanctrace.screening.matching import Match
 from sanctrace.screening.parties import Query, compared_kind, query_names, read_queries
 from tests.test_lists_formats import FSF_XML, OFAC_ADVANCED, UN_XML
@@ -156,3 +160,30 @@ def test_the_collector_is_off_while_an_index_is_built_and_restored_after():
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+# names 0..39 with a number of parts each, covered by some (at the credits blocking gives), then raised by the
+# holders of joined forms
+_LENGTHS = st.lists(st.integers(1, 4), min_size=40, max_size=40)
+_COVERAGE = st.dictionaries(st.integers(0, 39), st.sampled_from([0.5, 0.6, 0.72, 0.8, 1.0]), max_size=40)
+_JOINED = st.lists(st.tuples(st.sampled_from([0.6, 0.8, 0.9, 1.0]), st.sets(st.integers(0, 39))), max_size=3)
+
+
+@given(_LENGTHS, _COVERAGE, _JOINED)
+def test_blocking_keeps_the_best_covered_names_by_sets_as_it_would_name_by_name(lengths, coverage, joined):
+    """Blocking ranks its candidates from sets of names covered alike (`_covered`'s groups): the same names, in
+    the same order, as ranking name by name (best covered first, then the shortest, then the first indexed)."""
+    groups = [(value, FrozenBitMap(n for n, v in coverage.items() if v == value)) for value in set(coverage.values())]
+    covered = dict(coverage)
+    least = sorted(covered.values(), reverse=True)[MAX_CANDIDATE_NAMES - 1] if len(covered) >= MAX_CANDIDATE_NAMES \
+        else 0.0
+    assert _nth_best(groups, MAX_CANDIDATE_NAMES) == least
+    for credit, names in joined:
+        groups = _raised(groups, credit, FrozenBitMap(names))
+        for name in names:
+            covered[name] = max(covered.get(name, 0.0), credit)
+    assert sorted(n for _, names in groups for n in names) == sorted(covered)  # disjoint, every name once
+    assert {n: value for value, names in groups for n in names} == covered
+    by_length = {length: FrozenBitMap(n for n in range(40) if lengths[n] == length) for length in set(lengths)}
+    ranked = sorted(covered, key=lambda n: (-covered[n], lengths[n], n))[:MAX_CANDIDATE_NAMES]
+    assert best_covered(groups, lengths, by_length) == [(covered[n], n) for n in ranked]

@@ -21,7 +21,6 @@ integers copied on the way.
 from __future__ import annotations
 
 import gc
-import heapq
 import math
 from array import array
 from collections import defaultdict
@@ -256,8 +255,9 @@ class _TokenLevels:
         return 0.0
 
 
-def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
-    """Coverage of every name that reaches MIN_COVERAGE, found with set operations.
+def _covered(tokens: Sequence[_TokenLevels]) -> list[tuple[float, Bits]]:
+    """The names that reach MIN_COVERAGE, in sets of names covered alike (coverage, names; the sets disjoint, in
+    no order), found with set operations.
 
     A name reaches the coverage when, for some choice of a level per token whose weighted sum reaches it, it is
     in every chosen level set. The choices are enumerated heaviest token first, pruned as soon as the tokens
@@ -289,12 +289,11 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
         choose(position + 1, score, names)
 
     if not total:
-        return {}
+        return []
     choose(0, 0.0, None)
     # each found name's coverage, token by token (in order, as a sum would add them): a name earns the credit
     # of the first (best) level of the token holding it. Names that hold the same levels of the tokens so far
-    # are kept together, as one set: the sets split token by token, and the names are counted one by one only
-    # at the end
+    # are kept together, as one set: the sets split token by token, never name by name
     groups: list[tuple[float, Bits]] = [(0.0, Bits(found))]
     for token in tokens:
         split = []
@@ -309,11 +308,63 @@ def _covered(tokens: Sequence[_TokenLevels]) -> dict[int, float]:
             if names:
                 split.append((value, names))
         groups = split
-    covered: dict[int, float] = {}
-    for value, names in groups:
-        if (coverage := value / total) >= MIN_COVERAGE:
-            covered.update(dict.fromkeys(names, coverage))
-    return covered
+    return [(coverage, names) for value, names in groups if (coverage := value / total) >= MIN_COVERAGE]
+
+
+def _nth_best(groups: Sequence[tuple[float, Bits]], n: int) -> float:
+    """The coverage of the n-th best covered name (0 when fewer names are covered)."""
+    count = 0
+    for coverage, names in sorted(groups, key=lambda group: -group[0]):
+        count += len(names)
+        if count >= n:
+            return coverage
+    return 0.0
+
+
+def best_covered(groups: Sequence[tuple[float, Bits]], lengths: Sequence[int],
+                 by_length: dict[int, Bits]) -> list[tuple[float, int]]:
+    """The MAX_CANDIDATE_NAMES best covered names (coverage, id), from sets of names covered alike: the shortest
+    (`lengths`: each name's number of parts) first among names covered alike, then the first indexed (not the
+    order the set operations found them in, which varies from process to process). Among the names covered as
+    well as the last one kept (often many), only as many as are kept are looked for, shortest first (`by_length`:
+    the names of each length)."""
+    alike: dict[float, Bits] = {}
+    for coverage, names in groups:
+        alike[coverage] = alike[coverage] | names if coverage in alike else names
+    kept: list[tuple[float, int]] = []
+    wanted = MAX_CANDIDATE_NAMES
+    for coverage in sorted(alike, reverse=True):
+        names = alike[coverage]
+        if len(names) <= wanted:
+            kept += [(coverage, name_id) for name_id in sorted(names, key=lengths.__getitem__)]
+            wanted -= len(names)
+            if not wanted:
+                break
+            continue
+        for length in sorted(by_length):
+            shortest = names & by_length[length]
+            kept += [(coverage, name_id) for name_id in shortest[:wanted]]
+            wanted -= min(wanted, len(shortest))
+            if not wanted:
+                break
+        break
+    return kept
+
+
+def _raised(groups: list[tuple[float, Bits]], credit: float, names: Bits) -> list[tuple[float, Bits]]:
+    """The groups once each of `names` is covered at least `credit` (a name covered less, or not at all, is
+    raised to it)."""
+    raised = names
+    found = []
+    for coverage, held in groups:
+        if coverage >= credit:
+            raised = raised - held
+            found.append((coverage, held))
+        elif rest := held - names:
+            found.append((coverage, rest))
+    if raised:
+        found.append((credit, raised))
+    return found
 
 
 class ScreeningIndex:
@@ -353,6 +404,10 @@ class ScreeningIndex:
             self.first_name[self.name_party[name_id]] = name_id
         self._posting = self.postings.get  # a dict's own lookup where the index was built here
         self._total = max(len(self.lengths), 1)
+        by_length: dict[int, list[int]] = defaultdict(list)  # the names by their number of parts
+        for name_id, length in enumerate(self.lengths):
+            by_length[length].append(name_id)
+        self.by_length = {length: Bits(ids) for length, ids in sorted(by_length.items())}
         self._token_levels = lru_cache(maxsize=1 << 16)(self._token)
         self._joined_levels = lru_cache(maxsize=1 << 12)(self._with_joined)
         self._joined_holders = lru_cache(maxsize=1 << 14)(self._joined)
@@ -422,46 +477,28 @@ class ScreeningIndex:
         aliases = dict(zip(query.tokens, query.aliases))
         levels = {t: self._token_levels(t, a, consonantal) for t, a in aliases.items()}
         self._add_joined_neighbours(query.neighbours, levels, aliases, consonantal)
-        covered = _covered(list(levels.values()))
+        groups = _covered(list(levels.values()))
         passed_over = 0
         if query.joined:
             # a name holding the query's tokens written as one is covered as well as that form's credit; a credit
             # under the coverage of the names already ranked best cannot bring a name among them
-            least = heapq.nlargest(MAX_CANDIDATE_NAMES, covered.values())[-1] \
-                if len(covered) >= MAX_CANDIDATE_NAMES else 0.0
+            least = _nth_best(groups, MAX_CANDIDATE_NAMES)
             for joined in query.joined:
                 for credit, names in self._joined_holders(joined, consonantal):
                     if credit < least:
                         passed_over += len(names)
                         continue
-                    for name_id in names:
-                        if covered.get(name_id, 0.0) < credit:
-                            covered[name_id] = credit
-        # the best covered, the shortest first among names covered alike, then the first indexed (not the order
-        # the set operations found them in, which varies from process to process); only the names covered at
-        # least as well as the last one kept need sorting, and those covered as well as it (often many) only by
-        # their length and id
-        lengths = self.lengths
-        if len(covered) > MAX_CANDIDATE_NAMES:
-            least = heapq.nlargest(MAX_CANDIDATE_NAMES, covered.values())[-1]
-            kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items()
-                          if coverage > least)
-            tied = sorted(name_id for name_id, coverage in covered.items() if coverage == least)
-            tied.sort(key=lengths.__getitem__)  # stable: by length, then id
-            kept += [(-least, lengths[name_id], name_id) for name_id in tied[:MAX_CANDIDATE_NAMES - len(kept)]]
-        else:
-            kept = sorted((-coverage, lengths[name_id], name_id) for name_id, coverage in covered.items())
+                    groups = _raised(groups, credit, names)
         by_party: dict[int, list[int]] = {}
         best: dict[int, float] = {}
-        for negated, _, name_id in kept[:MAX_CANDIDATE_NAMES]:
-            coverage = -negated
+        for coverage, name_id in best_covered(groups, self.lengths, self.by_length):
             if coverage < MIN_COVERAGE:
                 break
             position = self.name_party[name_id]
             by_party.setdefault(position, []).append(name_id)
             best.setdefault(position, coverage)
-        return Candidates({position: tuple(ids) for position, ids in by_party.items()}, len(covered) + passed_over,
-                          best)
+        return Candidates({position: tuple(ids) for position, ids in by_party.items()},
+                          sum(len(names) for _, names in groups) + passed_over, best)
 
     def names(self, name_ids: Sequence[int]) -> list[AnalysedName]:
         """The analysed names with these ids."""
