@@ -248,12 +248,6 @@ class _TokenLevels:
             levels.append((credit, above | names))
         return _TokenLevels(self.weight, tuple(levels))
 
-    def credit(self, name_id: int) -> float:
-        for credit, names in self.levels:
-            if name_id in names:
-                return credit
-        return 0.0
-
 
 def _covered(tokens: Sequence[_TokenLevels]) -> list[tuple[float, Bits]]:
     """The names that reach MIN_COVERAGE, in sets of names covered alike (coverage, names; the sets disjoint, in
