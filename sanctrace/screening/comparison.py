@@ -333,9 +333,9 @@ def prepare(name: AnalysedName) -> None:
 
 def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
     """Whether any rule of the scorer could pair the two parts (a necessary condition, cheap to test): a shared
-    rigour symbol; what a rule for leftover parts needs (the tests of `_could_rescue`, written out here: this runs
-    for every pair of parts the bound looks at); or enough letters in common for rigour's residue distance to pair
-    them (consonant skeletons are not part of it)."""
+    rigour symbol; one of the first tests of `_could_rescue` (written out here, as this runs for every pair of
+    parts the bound looks at); or enough letters in common for rigour's residue distance to pair them, which
+    swapped letters always have. Consonant skeletons are not part of it."""
     if not q.symbols.isdisjoint(c.symbols):
         return True
     a, b = q.comparable, c.comparable
