@@ -27,7 +27,7 @@ made again on the Latin transliteration, and the better of the two is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -333,19 +333,14 @@ def prepare(name: AnalysedName) -> None:
 
 def _could_pair(q: _PartSketch, c: _PartSketch, cross_script: bool) -> bool:
     """Whether any rule of the scorer could pair the two parts (a necessary condition, cheap to test): a shared
-    rigour symbol; one of the first tests of `_could_rescue` (written out here, as this runs for every pair of
-    parts the bound looks at); or enough letters in common for rigour's residue distance to pair them, which
-    swapped letters always have. Consonant skeletons are not part of it."""
+    rigour symbol; a rule's own test (`_rule_could_pair`); or enough letters in common for rigour's residue
+    distance to pair them, which swapped letters always have. Consonant skeletons are not part of it."""
     if not q.symbols.isdisjoint(c.symbols):
         return True
     a, b = q.comparable, c.comparable
     if not a or not b:
         return False
-    if a in b or b in a or q.squeezed == c.squeezed or not q.variant_keys.isdisjoint(c.variant_keys):
-        return True
-    if q.generic_word and c.generic_word and equivalent_words(a, b) is not None:
-        return True
-    if cross_script and q.metaphone is not None and q.metaphone == c.metaphone:
+    if _rule_could_pair(q, c, a, b, cross_script):
         return True
     # the letters the two words share, counted with repeats, bound their longest common subsequence: far
     # cheaper, and most pairs of words fail it already
@@ -364,13 +359,19 @@ def _could_rescue(q: _PartSketch, c: _PartSketch, cross_script: bool, consonants
     a, b = q.comparable, c.comparable
     if not a or not b:
         return False
+    return _rule_could_pair(q, c, a, b, cross_script) or (len(a) == len(b) and _swapped_once(a, b)) or \
+        (consonants and _same_consonants(a, b))
+
+
+def _rule_could_pair(q: _PartSketch, c: _PartSketch, a: str, b: str, cross_script: bool) -> bool:
+    """The tests of `_could_pair` and `_could_rescue` alike (`a`, `b`: the parts' comparable forms, not empty):
+    one written inside the other (initials, prefixes, syllables written together); the same transliteration-variant
+    key or the same letters doubled otherwise; words of the abbreviation table; the same sound across scripts."""
     if a in b or b in a or q.squeezed == c.squeezed or not q.variant_keys.isdisjoint(c.variant_keys):
         return True
     if q.generic_word and c.generic_word and equivalent_words(a, b) is not None:
         return True
-    if cross_script and q.metaphone is not None and q.metaphone == c.metaphone:
-        return True
-    return (len(a) == len(b) and _swapped_once(a, b)) or (consonants and _same_consonants(a, b))
+    return cross_script and q.metaphone is not None and q.metaphone == c.metaphone
 
 
 def letter_layers(word: str) -> tuple[int, ...]:
@@ -443,25 +444,34 @@ def _mode_bound(query: AnalysedName, candidate: AnalysedName, latin: bool, conso
     q_sketch, c_sketch = q_view.sketch, c_view.sketch
     if q_sketch.spaced or c_sketch.spaced:
         return 1.0
-    candidate_parts = c_sketch.parts
+    extra = EXTRA_CANDIDATE_WEIGHT.get(c_view.name.tag, EXTRA_CANDIDATE_DEFAULT)
+    entries, alone = _entries_and_alone(q_sketch.parts, c_sketch.parts, extra, _could_pair, cross_script)
+    weight = _MAX_MATCH_WEIGHT if q_sketch.numeric and c_sketch.numeric else 1.0
+    paired = weight * entries
+    return paired / (paired + alone) if paired else 0.0
+
+
+def _entries_and_alone(query_parts: Sequence[_PartSketch], candidate_parts: Sequence[_PartSketch], extra: float,
+                       could_pair: Callable[..., bool], *rules: bool) -> tuple[int, float]:
+    """For an upper bound on a mean of part scores: the most entries pairing parts of both sides (each part in one
+    entry at most: the fewer, of either side, of the parts that `could_pair(q, c, *rules)` with some part of the
+    other), and the least weight left alone (each part that can pair with none adds its lone weight; a candidate
+    part's, times `extra`: the weight of a candidate part the query lacks)."""
     c_paired = [False] * len(candidate_parts)
     q_paired = 0
     alone = 0.0
-    for q in q_sketch.parts:
+    for q in query_parts:
         found = False
         for j, c in enumerate(candidate_parts):
-            if (found and c_paired[j]) or not _could_pair(q, c, cross_script):
+            if (found and c_paired[j]) or not could_pair(q, c, *rules):
                 continue
             found = c_paired[j] = True
         if found:
             q_paired += 1
         else:
             alone += q.lone_query_weight
-    extra = EXTRA_CANDIDATE_WEIGHT.get(c_view.name.tag, EXTRA_CANDIDATE_DEFAULT)
     alone += sum(extra * c.lone_candidate_factor for j, c in enumerate(candidate_parts) if not c_paired[j])
-    weight = _MAX_MATCH_WEIGHT if q_sketch.numeric and c_sketch.numeric else 1.0
-    paired = weight * min(q_paired, sum(c_paired))
-    return paired / (paired + alone) if paired else 0.0
+    return min(q_paired, sum(c_paired)), alone
 
 
 def score_bound(query: AnalysedName, candidate: AnalysedName) -> float:
@@ -711,36 +721,17 @@ class _Scorer:
         at least its lone weight. With consonant skeletons to compare, what is left may also be compared as one
         run of consonants (0.85 × 1, leaving nothing alone).
         """
+        query_sketches = self._sketches(self.query_view, query_left)
+        candidate_sketches = self._sketches(self.candidate_view, candidate_left)
+        if any(sketch is None for sketch in query_sketches) or any(sketch is None for sketch in candidate_sketches):
+            return 1.0
         known_score = known_weight = 0.0
         for m in matches:
             known_score += m.score * m.weight
             known_weight += m.weight
-        query_sketches = self._sketches(self.query_view, query_left)
-        candidate_sketches = self._sketches(self.candidate_view, candidate_left)
-        cross_script, consonants = self.cross_script, self.consonants
-        c_paired = [False] * len(candidate_sketches)
-        q_paired = 0
-        alone = 0.0
-        for q in query_sketches:
-            if q is None:
-                return 1.0
-            found = False
-            for j, c in enumerate(candidate_sketches):
-                if c is None:
-                    return 1.0
-                if (found and c_paired[j]) or not _could_rescue(q, c, cross_script, consonants):
-                    continue
-                found = c_paired[j] = True
-            if found:
-                q_paired += 1
-            else:
-                alone += q.lone_query_weight
-        for j, c in enumerate(candidate_sketches):
-            if c is None:
-                return 1.0
-            if not c_paired[j]:
-                alone += self.extra_candidate_weight * c.lone_candidate_factor
-        paired = min(q_paired, sum(c_paired))
+        paired, alone = _entries_and_alone(query_sketches, candidate_sketches,  # type: ignore[arg-type]
+                                           self.extra_candidate_weight, _could_rescue, self.cross_script,
+                                           self.consonants)
         total = known_weight + paired + alone
         bound = (known_score + paired) / total if total else 0.0
         if self.consonants and query_left and candidate_left and (paired or _same_consonants(
@@ -849,8 +840,7 @@ def reaching_comparison(query: AnalysedName, candidate: AnalysedName, floor: flo
     if query.name.comparable == candidate.name.comparable:
         return _identical(query, candidate)
     if (query.latin is None and candidate.latin is None) or common_scripts(query.original, candidate.original):
-        return _compare(_view(query, False), _view(candidate, False), False, False, query.original,
-                        candidate.original, floor)
+        return _compare_native(query, candidate, floor)
     # two scripts, one read through its transliteration too: the better of the two readings, the native one worked
     # out only when its upper bound says it could be the better (most often nothing pairs across the scripts)
     native_bound = _mode_bound(query, candidate, False, False, True)
@@ -861,8 +851,7 @@ def reaching_comparison(query: AnalysedName, candidate: AnalysedName, floor: flo
             return latin
         if native_bound < floor - FLOOR_MARGIN:
             return None  # neither reading can score the floor (the Latin one would have been returned)
-    native = _compare(_view(query, False), _view(candidate, False), False, False, query.original,
-                      candidate.original, floor)
+    native = _compare_native(query, candidate, floor)
     if native is not None and native.score >= 1.0:
         return native
     if latin is None:
@@ -870,6 +859,11 @@ def reaching_comparison(query: AnalysedName, candidate: AnalysedName, floor: flo
     if native is None or latin is None:
         return native or latin  # the other cannot score the floor: it is not the better
     return latin if latin.score > native.score else native
+
+
+def _compare_native(query: AnalysedName, candidate: AnalysedName, floor: float) -> NameComparison | None:
+    return _compare(_view(query, False), _view(candidate, False), False, False, query.original, candidate.original,
+                    floor)
 
 
 def _compare_latin(query: AnalysedName, candidate: AnalysedName, floor: float) -> NameComparison | None:
