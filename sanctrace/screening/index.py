@@ -305,6 +305,14 @@ def _covered(tokens: Sequence[_TokenLevels]) -> list[tuple[float, Bits]]:
     return [(coverage, names) for value, names in groups if (coverage := value / total) >= MIN_COVERAGE]
 
 
+def _union(held: Bits, more: Iterable[Bits]) -> Bits:
+    """`held` and each of `more` together, one union at a time (`Bits.union` of three or more small sets is slower
+    than unions of two); a set comes back as it is when the others are empty."""
+    for names in more:
+        held = held | names if held else names
+    return held
+
+
 def _nth_best(groups: Sequence[tuple[float, Bits]], n: int) -> float:
     """The coverage of the n-th best covered name (0 when fewer names are covered)."""
     count = 0
@@ -449,9 +457,7 @@ class ScreeningIndex:
         levels = []
         cumulative = NO_NAMES
         for credit in sorted({credit for credit, _ in postings}, reverse=True):
-            for c, names in postings:  # (one union at a time: Bits.union of three or more small sets is slower)
-                if c == credit:
-                    cumulative = cumulative | names if cumulative else names
+            cumulative = _union(cumulative, (names for c, names in postings if c == credit))
             levels.append((credit, cumulative))
         rarest = min((len(names) for _, names in postings), default=0)
         return _TokenLevels(self._weight(rarest), tuple(levels))
@@ -486,7 +492,7 @@ class ScreeningIndex:
         by_party: dict[int, list[int]] = {}
         best: dict[int, float] = {}
         for coverage, name_id in best_covered(groups, self.lengths, self.by_length):
-            if coverage < MIN_COVERAGE:
+            if coverage < MIN_COVERAGE:  # (a joined form's credit, were one set under MIN_COVERAGE)
                 break
             position = self.name_party[name_id]
             by_party.setdefault(position, []).append(name_id)
@@ -515,9 +521,7 @@ class ScreeningIndex:
             level = [names for c, names in postings if c == credit]
             if any(len(names) > MAX_JOINED_POSTINGS for names in level):
                 break
-            held = so_far
-            for names in level:
-                held = held | names if held else names
+            held = _union(so_far, level)
             if len(held) > MAX_JOINED_POSTINGS:
                 break
             found.append((credit, held - so_far))
